@@ -1,0 +1,27 @@
+// pumavp — the virtual platform's single executable (architecture.md §4).
+#include <iostream>
+#include <systemc>
+
+#include "commands.h"
+#include "common/config.h"
+
+int sc_main(int argc, char* argv[]) {
+  CLI::App app{"pumavp — SystemC/TLM-2.0 virtual platform of a PUMA-class IMC accelerator"};
+  app.require_subcommand(1);
+  pumavp::CommandContext ctx;
+#define PUMAVP_COMMAND(name) pumavp::register_cmd_##name(app, ctx);
+#include "commands.inc"
+#undef PUMAVP_COMMAND
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const pumavp::ConfigError& e) {
+    std::cerr << "pumavp: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "pumavp: error: " << e.what() << "\n";
+    return 2;
+  }
+  return ctx.exit_code;
+}
