@@ -1,4 +1,5 @@
 // pumavp — the virtual platform's single executable (architecture.md §4).
+#include <cstdlib>
 #include <iostream>
 #include <systemc>
 
@@ -24,4 +25,10 @@ int sc_main(int argc, char* argv[]) {
     return 2;
   }
   return ctx.exit_code;
+}
+
+// Our own entry point, so that the SystemC banner is off before the kernel prints it.
+int main(int argc, char* argv[]) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }

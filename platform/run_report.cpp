@@ -1,0 +1,43 @@
+#include "run_report.h"
+
+#include <fmt/format.h>
+
+namespace pumavp {
+
+void print_run_report(std::ostream& os, const RunSummary& run, const Stats& stats) {
+  os << "---- pumavp run report ----\n";
+  os << fmt::format("exit code:          {} ({})\n", run.exit_code, run.exit_reason);
+  os << fmt::format("simulated time:     {:.3f} us\n", run.sim_time_ns / 1000.0);
+  os << fmt::format("wall time:          {:.3f} s\n", run.wall_s);
+  os << fmt::format("host instructions:  {} ({:.1f} MIPS)\n", run.host_instructions, run.host_mips());
+  const auto& v = stats.values();
+  if (auto it = v.find("accel.utilisation"); it != v.end())
+    os << fmt::format("accel utilisation:  {:.1f} %\n", it->second * 100.0);
+  const uint64_t cycles = stats.counter_value("accel.cycles");
+  if (cycles) os << fmt::format("accel cycles:       {}\n", cycles);
+  const uint64_t mvms = stats.sum_counters("mvm");
+  if (mvms) os << fmt::format("accel MVMs:         {}\n", mvms);
+  EnergyLedger e = stats.total_energy();
+  if (e.total() > 0) {
+    os << fmt::format("energy:             {:.3f} nJ\n", e.total() / 1000.0);
+    for (unsigned i = 0; i < kNumComponents; ++i) {
+      if (e.pj[i] == 0) continue;
+      os << fmt::format("  {:<10} {:>14.3f} nJ  {:5.1f} %\n", component_name(static_cast<Component>(i)),
+                        e.pj[i] / 1000.0, 100.0 * e.pj[i] / e.total());
+    }
+  }
+}
+
+nlohmann::json run_report_json(const RunSummary& run, const Stats& stats) {
+  nlohmann::json j;
+  j["run"] = {{"exit_code", run.exit_code},
+              {"exit_reason", run.exit_reason},
+              {"sim_time_ns", run.sim_time_ns},
+              {"wall_s", run.wall_s},
+              {"host_instructions", run.host_instructions},
+              {"host_mips", run.host_mips()}};
+  j["stats"] = stats.to_json();
+  return j;
+}
+
+}  // namespace pumavp
