@@ -22,11 +22,12 @@
 //  * Network -> tile: the NetworkInterface of the destination tile calls `b_transport` on
 //    the tile's `noc_in` target socket. `delay` is the time at which the last flit arrives
 //    (relative to sc_time_stamp()). The tile's b_transport:
-//      - with `noc.fifo_full: wait`: if FIFO `fifo` is full, waits (wait() on its own
-//        "FIFO popped" event) until there is room — this is the back-pressure that keeps
-//        the packet, and the links behind it, in the network; then pushes the packet,
-//        remembering `sc_time_stamp() + delay` as the time the packet becomes visible to
-//        `receive`, and returns TLM_OK_RESPONSE with `delay` unchanged;
+//      - with `noc.fifo_full: wait`: takes t_arr = sc_time_stamp() + delay; if FIFO
+//        `fifo` is full, waits (wait() on its own "FIFO popped" event) until there is
+//        room — this is the back-pressure that keeps the packet, and the links behind it,
+//        in the network; then pushes the packet, remembering max(t_arr, sc_time_stamp())
+//        as the time the packet becomes visible to `receive` (a receive must not take it
+//        earlier), sets `delay` = that time - sc_time_stamp() and returns TLM_OK_RESPONSE;
 //      - with `noc.fifo_full: error` and a full FIFO: raises the tile's FIFO-overflow
 //        error (code 7) and returns TLM_GENERIC_ERROR_RESPONSE (the packet is dropped);
 //      - must not wait() for any other reason (no time synchronisation inside).
