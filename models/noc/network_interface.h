@@ -1,0 +1,87 @@
+// pumavp::noc::NetworkInterface — the network side of one tile: injection queue towards
+// the mesh and delivery into the tile's receive FIFOs (isa.md §5, §8.1; contract in
+// noc/packet.h).
+//
+// Sockets:
+//   tile_in     target     <- tile's noc_out (send hand-off; blocks while the injection
+//                             queue of noc.inject_depth packets is full)
+//   to_router   initiator  -> local input port of the tile's router
+//   from_router target     <- local output port of the tile's router
+//   to_tile     initiator  -> tile's noc_in (delivery; may block on a full FIFO)
+//
+// One SC_THREAD per NI drains the queue in order: it waits until the packet's hand-off
+// time and until the previous packet's flits have left (injection serialisation), then
+// pushes the packet through the mesh. A packet to the own tile bypasses the mesh (no
+// network latency). The sender's SendTracker is told when the destination accepted it.
+// Energy: e.noc_word per word (Component::Noc, ledger `<prefix>`), counted at hand-off.
+// Counters: <prefix>.packets, <prefix>.words, <prefix>.flits (packet flits, not per hop),
+// <prefix>.tile<N>.inject_waits.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "common/config.h"
+#include "common/stats.h"
+#include "noc/packet.h"
+#include "noc/run_monitor.h"
+
+namespace pumavp::noc {
+
+class NetworkInterface : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(NetworkInterface);
+  NetworkInterface(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned tile,
+                   Stats& stats, RunMonitor* monitor, const std::string& stats_prefix = "node.noc");
+
+  tlm_utils::simple_target_socket<NetworkInterface> tile_in;
+  tlm_utils::simple_initiator_socket<NetworkInterface> to_router;
+  tlm_utils::simple_target_socket<NetworkInterface> from_router;
+  tlm_utils::simple_initiator_socket<NetworkInterface> to_tile;
+
+  unsigned tile() const { return tile_; }
+  // Packets in the injection queue (including the one being injected).
+  size_t queued() const { return queue_.size(); }
+  // Drop every queued packet and clear timing state (node reset; call between runs).
+  // Returns the number of packets discarded.
+  size_t reset();
+
+ private:
+  struct Entry {
+    NocPacketExt ext;
+    sc_core::sc_time handoff;
+  };
+  void tile_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void router_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void inject_thread();
+  void deliver(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void token_begin();
+  void token_end();
+
+  unsigned tile_;
+  unsigned tiles_;
+  unsigned num_fifos_;
+  unsigned depth_;
+  unsigned flit_bits_;
+  sc_core::sc_time cycle_;
+  double noc_word_pj_;
+  RunMonitor* monitor_;
+  std::deque<Entry> queue_;
+  bool token_ = false;
+  uint64_t seq_ = 0;
+  sc_core::sc_time inject_free_ = sc_core::SC_ZERO_TIME;
+  sc_core::sc_event pushed_, popped_;
+  uint64_t& packets_;
+  uint64_t& words_;
+  uint64_t& flits_;
+  uint64_t& inject_waits_;
+  EnergyLedger& energy_;
+};
+
+}  // namespace pumavp::noc
