@@ -84,7 +84,7 @@ void NetworkInterface::tile_b_transport(tlm::tlm_generic_payload& gp, sc_core::s
 }
 
 void NetworkInterface::inject_thread() {
-  tlm::tlm_generic_payload gp;
+  tlm::tlm_generic_payload& gp = gp_;  // a member: the thread's stack is never unwound
   for (;;) {
     while (queue_.empty()) sc_core::wait(pushed_);
     Entry& e = queue_.front();

@@ -45,6 +45,10 @@ class NetworkInterface : public sc_core::sc_module {
   tlm_utils::simple_target_socket<NetworkInterface> from_router;
   tlm_utils::simple_initiator_socket<NetworkInterface> to_tile;
 
+  // The payload may still point at a queued packet's extension when the simulation ends
+  // with a packet stuck in the network: detach it before the payload is destroyed.
+  ~NetworkInterface() override { gp_.clear_extension<NocPacketExt>(); }
+
   unsigned tile() const { return tile_; }
   // Packets in the injection queue (including the one being injected).
   size_t queued() const { return queue_.size(); }
@@ -72,6 +76,7 @@ class NetworkInterface : public sc_core::sc_module {
   sc_core::sc_time cycle_;
   double noc_word_pj_;
   RunMonitor* monitor_;
+  tlm::tlm_generic_payload gp_;
   std::deque<Entry> queue_;
   bool token_ = false;
   uint64_t seq_ = 0;

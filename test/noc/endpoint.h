@@ -32,6 +32,8 @@ class TestEndpoint : public sc_core::sc_module {
     noc_in.register_b_transport(this, &TestEndpoint::b_transport);
   }
 
+  ~TestEndpoint() override { gp_.clear_extension<NocPacketExt>(); }
+
   // Send one packet from the calling thread at sc_time_stamp() (+delay); returns after the
   // hand-off (sync'ing the calling thread to the hand-off time).
   void send(unsigned dst, unsigned fifo, const std::vector<int16_t>& words) {
@@ -42,7 +44,7 @@ class TestEndpoint : public sc_core::sc_module {
     ext.pkt.width = static_cast<uint8_t>(words.size());
     for (size_t i = 0; i < words.size(); ++i) ext.pkt.words[i] = words[i];
     ext.pkt.tracker = &tracker;
-    tlm::tlm_generic_payload gp;
+    tlm::tlm_generic_payload& gp = gp_;  // member: a blocked thread is never unwound
     make_payload(gp, ext);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     noc_out->b_transport(gp, delay);
@@ -78,6 +80,7 @@ class TestEndpoint : public sc_core::sc_module {
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
   }
 
+  tlm::tlm_generic_payload gp_;
   unsigned id_;
   unsigned depth_;
   std::vector<std::deque<Arrival>> fifos_;

@@ -271,9 +271,11 @@ TEST(NocBackPressure, InjectionQueueBlocksTheSenderAtDepth) {
   // Receiver never reads: FIFO takes 1, the network holds 1 (its NI thread is stuck in the
   // delivery), the injection queue holds that one + 1 more -> the 4th send blocks.
   int handed = 0;
+  std::vector<std::vector<int16_t>> data;  // outside the thread: it stays blocked at the end
+  for (int k = 0; k < 6; ++k) data.push_back(ramp(1, k));
   sc_core::sc_spawn([&] {
     for (int k = 0; k < 6; ++k) {
-      n.ep[0]->send(1, 0, ramp(1, k));
+      n.ep[0]->send(1, 0, data[k]);
       ++handed;
     }
   });
