@@ -1,0 +1,72 @@
+// pumavp::xbar::XbarParams — everything the crossbar numerics need (isa.md §1, §2, §7),
+// as one plain struct. The platform fills it from PlatformConfig with xbar_params(); tests
+// and tools may fill it directly.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+
+namespace pumavp::xbar {
+
+using pumavp::AdcMode;    // Clip, Scale        (xbar.adc_mode)
+using pumavp::OpaModel;   // Ideal, Sliced      (panther.opa_model)
+using pumavp::XbarModel;  // Ideal, Sliced      (xbar.model)
+
+// ceil(log2(X * (2^b - 1) * (2^d - 1) + 1)): the smallest lossless ADC width (isa.md §2.9).
+unsigned lossless_adc_bits(unsigned X, unsigned b, unsigned d);
+
+struct XbarParams {
+  unsigned size = 128;                  // X: rows = columns (xbar.size)
+  unsigned bits_per_cell = 2;           // b (xbar.bits_per_cell), PUMA weights
+  unsigned dac_bits = 1;                // d (xbar.dac_bits)
+  unsigned adc_bits = 0;                // a (xbar.adc_bits); 0 = auto = lossless
+  AdcMode adc_mode = AdcMode::Clip;     // xbar.adc_mode, used only below lossless
+  XbarModel model = XbarModel::Ideal;   // xbar.model; a lossy ADC forces Sliced
+  unsigned frac_bits = 12;              // f (numerics.frac_bits)
+  unsigned lut_bits = 16;               // L (numerics.lut_bits)
+  // PANTHER (isa.md §7)
+  bool panther = false;                                  // panther.enabled
+  std::vector<unsigned> panther_slices{4, 4, 4, 6, 6, 5, 5, 5};  // MSB first
+  unsigned lr_shift = 0;                                 // panther.lr_shift
+  unsigned crs_period = 1024;                            // panther.crs_period (0 = never)
+  OpaModel opa_model = OpaModel::Ideal;                  // panther.opa_model
+
+  unsigned slices() const { return (16 + bits_per_cell - 1) / bits_per_cell; }  // S
+  unsigned steps() const { return (16 + dac_bits - 1) / dac_bits; }              // T
+  // Lossless width of the PUMA array (all slices share it).
+  unsigned lossless_bits() const { return lossless_adc_bits(size, bits_per_cell, dac_bits); }
+  // Functional ADC width of the PUMA array.
+  unsigned adc_width() const { return adc_bits ? adc_bits : lossless_bits(); }
+  bool adc_lossless() const { return adc_width() >= lossless_bits(); }
+  // Whether the PUMA array evaluates §2.9 (model sliced, or forced by a lossy ADC).
+  bool puma_sliced() const { return model == XbarModel::Sliced || !adc_lossless(); }
+};
+
+// Throws std::invalid_argument naming the field if a value is outside what the numerics
+// support: X in {32, 64, 128, 256} (any 1..256 is accepted), b 1..16, d 1..8, a 0..32,
+// f 0..14, L 8..16, PANTHER slices (N divides 32, every b_k >= p, b_k <= 16).
+void validate(const XbarParams& p);
+
+// The numerics view of a platform configuration.
+inline XbarParams xbar_params(const PlatformConfig& c) {
+  XbarParams p;
+  p.size = c.xbar.size;
+  p.bits_per_cell = c.xbar.bits_per_cell;
+  p.dac_bits = c.xbar.dac_bits;
+  p.adc_bits = c.xbar.adc_bits;
+  p.adc_mode = c.xbar.adc_mode;
+  p.model = c.xbar.model;
+  p.frac_bits = c.numerics.frac_bits;
+  p.lut_bits = c.numerics.lut_bits;
+  p.panther = c.panther.enabled;
+  p.panther_slices = c.panther.slices;
+  p.lr_shift = c.panther.lr_shift;
+  p.crs_period = c.panther.crs_period;
+  p.opa_model = c.panther.opa_model;
+  return p;
+}
+
+}  // namespace pumavp::xbar
