@@ -1,0 +1,193 @@
+#include "core/core.h"
+
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+namespace pumavp::core {
+
+using namespace sc_core;
+
+const char* core_state_name(CoreState s) {
+  switch (s) {
+    case CoreState::Idle: return "idle";
+    case CoreState::Running: return "running";
+    case CoreState::Blocked: return "blocked";
+    case CoreState::Halted: return "halted";
+    case CoreState::Error: return "error";
+  }
+  return "?";
+}
+
+Core::Core(sc_module_name name, const PlatformConfig& cfg, unsigned tile, unsigned core,
+           Stats& stats, noc::RunMonitor& monitor, std::shared_ptr<LutSet> luts)
+    : sc_module(name),
+      mem_socket("mem_socket"),
+      cfg_(cfg),
+      exec_(cfg, tile, core, stats,
+            "node.tile" + std::to_string(tile) + ".core" + std::to_string(core), std::move(luts)),
+      mon_(monitor),
+      handle_(monitor.add_unit(tile, core)),
+      cycle_(cfg.cycle_ns(), SC_NS) {
+  gp_.set_extension(&ext_);
+  ext_.hook = this;
+  SC_THREAD(thread);
+}
+
+void Core::start() {
+  start_pending_ = true;
+  state_ = CoreState::Running;
+  start_ev_.notify(SC_ZERO_TIME);
+}
+
+void Core::thread() {
+  quantum_ = tlm::tlm_global_quantum::instance().get();
+  if (quantum_ == SC_ZERO_TIME) quantum_ = sc_time(cfg_.host.quantum_ns, SC_NS);
+  for (;;) {
+    while (!start_pending_) wait(start_ev_);
+    start_pending_ = false;
+    run();
+  }
+}
+
+void Core::fail(isa::ErrorCode code, const std::string& msg) {
+  state_ = CoreState::Error;
+  const uint32_t pc = exec_.pc();
+  mon_.fail(static_cast<unsigned>(code), handle_, pc, exec_.word_at(pc),
+            "tile " + std::to_string(exec_.tile()) + " core " + std::to_string(exec_.core()) +
+                " pc " + std::to_string(pc) + " (" + exec_.disasm_at(pc) + "): " + msg);
+  done_ev_.notify(SC_ZERO_TIME);
+}
+
+void Core::run() {
+  exec_.reset_run();
+  state_ = CoreState::Running;
+  if (!exec_.has_program()) {  // no program: halted from START (isa.md §5)
+    state_ = CoreState::Halted;
+    mon_.halted(handle_);
+    done_ev_.notify(SC_ZERO_TIME);
+    return;
+  }
+  CoreStats& st = exec_.stats();
+  sc_time offset = cycle_ * static_cast<double>(cfg_.lat.fetch + cfg_.lat.decode);
+  for (;;) {
+    if (mon_.stopped() || start_pending_) {
+      if (state_ == CoreState::Running) state_ = CoreState::Idle;
+      return;
+    }
+    const StepResult r = exec_.step();
+    switch (r.kind) {
+      case StepKind::Continue:
+        offset += cycle_ * static_cast<double>(r.cycles);
+        st.cycles_busy += r.cycles;
+        break;
+      case StepKind::Memory:
+        if (!do_memory(offset)) return;
+        offset += cycle_ * static_cast<double>(r.cycles);
+        st.cycles_busy += r.cycles;
+        exec_.finish_mem();
+        break;
+      case StepKind::Halt:
+        offset += cycle_ * static_cast<double>(r.cycles);
+        st.cycles_busy += r.cycles;
+        wait(offset);
+        state_ = CoreState::Halted;
+        mon_.halted(handle_);
+        done_ev_.notify(SC_ZERO_TIME);
+        return;
+      case StepKind::Error:
+        wait(offset);
+        fail(r.error, r.message);
+        return;
+    }
+    if (offset >= quantum_) {
+      wait(offset);
+      offset = SC_ZERO_TIME;
+    }
+  }
+}
+
+bool Core::do_memory(sc_time& offset) {
+  const MemOp& op = exec_.mem_op();
+  CoreStats& st = exec_.stats();
+  int16_t* A = exec_.operands();
+  const sc_time t_start = sc_time_stamp() + offset;
+  ext_.count = op.count;
+  gp_.set_command(op.store ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  gp_.set_data_ptr(buf_);
+  gp_.set_data_length(2 * op.width);
+  gp_.set_streaming_width(2 * op.width);
+  gp_.set_byte_enable_ptr(nullptr);
+  blocked_on_store_ = op.store;
+  for (unsigned v = 0; v < op.vec; ++v) {
+    const uint32_t addr = op.base + v * op.width;
+    int16_t* reg = A + op.operand + v * op.width;
+    if (op.store) {
+      for (unsigned j = 0; j < op.width; ++j) {
+        const uint16_t u = static_cast<uint16_t>(reg[j]);
+        buf_[2 * j] = static_cast<unsigned char>(u & 0xFF);
+        buf_[2 * j + 1] = static_cast<unsigned char>(u >> 8);
+      }
+    }
+    gp_.set_address(uint64_t{addr} * 2);
+    gp_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    mem_socket->b_transport(gp_, offset);
+    if (gp_.get_response_status() != tlm::TLM_OK_RESPONSE) {
+      if (mon_.stopped() || start_pending_) {  // aborted while waiting
+        if (state_ != CoreState::Error) state_ = CoreState::Idle;
+        return false;
+      }
+      wait(offset);
+      fail(isa::ErrorCode::AddressRange,
+           "shared-memory access at word " + std::to_string(addr) + " failed: " +
+               gp_.get_response_string());
+      return false;
+    }
+    if (!op.store) {
+      for (unsigned j = 0; j < op.width; ++j)
+        reg[j] = static_cast<int16_t>(static_cast<uint16_t>(buf_[2 * j] | (buf_[2 * j + 1] << 8)));
+    }
+  }
+  const sc_time spent = sc_time_stamp() + offset - t_start;
+  const uint64_t cycles = static_cast<uint64_t>(spent / cycle_ + 0.5);
+  const uint64_t ideal = uint64_t{op.vec} * cfg_.lat.mem_access;
+  st.cycles_busy += cycles;
+  if (cycles > ideal) st.stall_cycles += cycles - ideal;
+  return true;
+}
+
+void Core::on_block(bool produce, unsigned addr, bool valid, uint16_t count) {
+  state_ = CoreState::Blocked;
+  block_addr_ = addr;
+  block_valid_ = valid;
+  block_count_ = count;
+  noc::BlockInfo bi;
+  bi.reason = produce ? noc::BlockReason::Produce : noc::BlockReason::Consume;
+  bi.pc = exec_.pc();
+  bi.instr = exec_.word_at(bi.pc);
+  bi.addr = addr;
+  bi.attr_valid = valid;
+  bi.attr_count = count;
+  bi.host_input = !produce && host_input_ && addr < host_input_->size() && (*host_input_)[addr];
+  mon_.blocked(handle_, bi);
+}
+
+void Core::on_unblock() {
+  state_ = CoreState::Running;
+  mon_.running(handle_);
+}
+
+CoreStatus Core::status() const {
+  CoreStatus s;
+  s.state = state_;
+  s.pc = exec_.pc();
+  s.word = exec_.word_at(s.pc);
+  s.instr = exec_.disasm_at(s.pc);
+  if (state_ == CoreState::Blocked) {
+    s.blocked_on_store = blocked_on_store_;
+    s.block_addr = block_addr_;
+    s.attr_valid = block_valid_;
+    s.attr_count = block_count_;
+  }
+  return s;
+}
+
+}  // namespace pumavp::core

@@ -1,0 +1,136 @@
+// pumavp::core::CoreExec — the pure-C++ execution engine of one accelerator core
+// (isa.md §3, §4, §8): operand space (XbarIn / XbarOut / RF), MVMUs, VFU, SFU, LUTs, RNG,
+// flags, PC, instruction memory, per-instruction latency, energy and counters.
+//
+// The SystemC `Core` (core/core.h) drives it: `step()` executes the instruction at the PC
+// and returns what the shell must do next. Loads and stores are split: `step()` validates
+// them and returns StepKind::Memory with `mem_op()`; the shell performs the `vec` accesses
+// through its TLM socket (reading/writing operand words via `operands()`) and calls
+// `finish_mem()`. Everything else completes inside `step()`.
+//
+// Errors at run time (isa.md §11): illegal instruction word reached (5), PC out of range or
+// load/store beyond shared memory (6), fatal flag (11). Static checks happen in the node's
+// loader; words that fail them still load here and fault when reached.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "common/stats.h"
+#include "core/numerics.h"
+#include "isa/encoding.h"
+#include "isa/geometry.h"
+#include "isa/instr.h"
+
+namespace pumavp::core {
+
+enum Flag : uint8_t { kFlagSat = 1, kFlagDz = 2, kFlagDom = 4 };
+
+enum class StepKind : uint8_t { Continue, Memory, Halt, Error };
+
+struct StepResult {
+  StepKind kind = StepKind::Continue;
+  uint64_t cycles = 0;  // execute latency (Memory: the fixed part, accesses excluded)
+  isa::ErrorCode error = isa::ErrorCode::None;
+  std::string message;  // only for errors
+};
+
+// A pending load/store (isa.md §4.3): `vec` accesses of `width` words at base + v*width.
+struct MemOp {
+  bool store = false;
+  uint32_t base = 0;      // shared-memory word address
+  unsigned width = 1;
+  unsigned vec = 1;
+  uint32_t operand = 0;   // load: destination, store: source operand address
+  uint16_t count = 1;     // store consumer count
+};
+
+// Energy/counter handles, looked up once at construction.
+struct CoreStats {
+  explicit CoreStats(Stats& s, const std::string& prefix);
+  EnergyLedger& energy;
+  uint64_t& instructions;
+  uint64_t& mvm;            // MVMU operations (one per selected MVMU)
+  uint64_t& cycles_busy;    // execute cycles (incl. memory waits)
+  uint64_t& stall_cycles;   // cycles waiting on ports / attributes beyond lat.mem_access
+  uint64_t& mem_words;      // words loaded + stored
+  uint64_t* per_opcode[64];  // instr_<mnemonic>
+};
+
+class CoreExec {
+ public:
+  // `luts` may be shared between cores (same f and L); created if null.
+  CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stats& stats,
+           const std::string& stats_prefix, std::shared_ptr<LutSet> luts = nullptr);
+
+  const isa::Geometry& geometry() const { return geo_; }
+  unsigned tile() const { return tile_; }
+  unsigned core() const { return core_; }
+
+  // --- loading (kernel loader) ---
+  // Program of this core; decodes every word (undecodable ones fault when reached).
+  // Returns false (and sets *why) only if the program is larger than core.imem_words.
+  bool load_program(const std::vector<uint64_t>& words, std::string* why = nullptr);
+  void clear_program();
+  bool has_program() const { return !prog_.empty(); }
+  size_t program_size() const { return prog_.size(); }
+  // Weights of MVMU m: rows x cols int16 row-major (row = input); the rest is 0.
+  // Returns false if m/rows/cols are out of range.
+  bool program_weights(unsigned m, unsigned rows, unsigned cols, const int16_t* w);
+  void clear_weights();
+  int16_t weight(unsigned m, unsigned row, unsigned col) const;
+
+  // --- running ---
+  // Kernel start (isa.md §3.3): operand space and PC 0, flags clear, RNG = s0.
+  void reset_run();
+  StepResult step();
+  const MemOp& mem_op() const { return mem_; }
+  // After all accesses of the MemOp: advance the PC and account energy.
+  void finish_mem();
+
+  uint32_t pc() const { return pc_; }
+  uint64_t word_at(uint32_t pc) const { return pc < prog_.size() ? prog_[pc].word : 0; }
+  std::string disasm_at(uint32_t pc) const;
+  uint8_t flags() const { return flags_; }
+  uint32_t rng_state() const { return rng_; }
+
+  int16_t* operands() { return a_.data(); }
+  const std::vector<int16_t>& operand_space() const { return a_; }
+  CoreStats& stats() { return st_; }
+
+ private:
+  struct Slot {
+    uint64_t word = 0;
+    isa::CoreInstr in;
+    bool ok = false;
+    isa::ErrorCode err = isa::ErrorCode::None;
+    std::string why;
+  };
+  StepResult error(isa::ErrorCode code, std::string msg);
+  uint64_t exec_alu(const isa::CoreInstr& in, bool imm);
+  void exec_mvm(uint8_t mask, unsigned filter, unsigned stride);
+
+  const PlatformConfig& cfg_;
+  isa::Geometry geo_;
+  unsigned tile_, core_;
+  unsigned X_, M_, K_, f_;
+  std::shared_ptr<LutSet> luts_;
+  std::vector<Slot> prog_;
+  std::vector<Mvmu> mvmu_;
+  std::vector<int16_t> a_;
+  std::vector<int16_t> tmp1_, tmp2_;
+  uint32_t pc_ = 0;
+  uint8_t flags_ = 0;
+  uint32_t rng_ = 1;
+  MemOp mem_;
+  CoreStats st_;
+  // Pre-computed per-instruction constants.
+  double e_fetch_, e_rf_, e_vfu_, e_sfu_, e_copy_, e_mem_;
+  double e_mvm_xbar_, e_mvm_adc_, e_mvm_sna_, e_mvm_rf_, e_mvm_dac_;
+  uint64_t c_mvm_;
+};
+
+}  // namespace pumavp::core
