@@ -142,6 +142,9 @@ struct LoadError {
 // (units in image order, instructions in index order).
 LoadError validate_for_platform(const KernelImage& img, const Geometry& platform);
 
+// Tensor names: 1..64 printable ASCII bytes without blanks, "," "#" "=" ":".
+bool valid_tensor_name(const std::string& s);
+
 // Static checks of one program with the given (complete) geometry: size against the
 // instruction memory (code 4), decode of every word (5/6), branch targets (6).
 LoadError check_program(const Program& p, const Geometry& g);
