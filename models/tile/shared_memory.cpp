@@ -127,7 +127,14 @@ void SharedMemory::b_transport(int id, tlm::tlm_generic_payload& gp, sc_time& de
 
   // Wait (no port held) until a state change lets grant_waiters() perform the access.
   ++c_waits_;
-  Waiter wt{id, produce, addr, w, buf, count, t_req};
+  Waiter wt;
+  wt.id = id;
+  wt.produce = produce;
+  wt.addr = addr;
+  wt.w = w;
+  wt.buf = buf;
+  wt.count = count;
+  wt.t_req = t_req;
   wt.hook = ext ? ext->hook : nullptr;
   if (wt.hook) {
     const unsigned b = mem_.first_blocking(addr, w, produce).value_or(addr);

@@ -81,12 +81,12 @@ class SharedMemory : public sc_core::sc_module {
 
  private:
   struct Waiter {
-    int id;
-    bool produce;
-    unsigned addr, w;
-    int16_t* buf;
-    uint16_t count;
-    uint64_t t_req;  // resolution ticks
+    int id = 0;
+    bool produce = false;
+    unsigned addr = 0, w = 0;
+    int16_t* buf = nullptr;
+    uint16_t count = 1;
+    uint64_t t_req = 0;  // resolution ticks
     bool done = false;
     bool failed = false;
     uint64_t t_end = 0;

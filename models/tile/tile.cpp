@@ -1,0 +1,167 @@
+#include "tile/tile.h"
+
+namespace pumavp::tile {
+
+using namespace sc_core;
+
+Tile::Tile(sc_module_name name, const PlatformConfig& cfg, unsigned index, Stats& stats,
+           noc::RunMonitor& monitor, std::shared_ptr<core::LutSet> luts)
+    : sc_module(name),
+      noc_out("noc_out"),
+      noc_in("noc_in"),
+      cfg_(cfg),
+      index_(index),
+      mon_(monitor),
+      fifos_(cfg.tile.num_fifos, cfg.tile.fifo_depth),
+      fifo_pushed_(cfg.tile.num_fifos),
+      host_input_(cfg.tile.shared_mem_words(), 0),
+      c_overflows_(stats.counter("node.tile" + std::to_string(index) + ".fifo_overflows")) {
+  if (!luts)
+    luts = std::make_shared<core::LutSet>(cfg.numerics.frac_bits, cfg.numerics.lut_bits);
+  mem_ = std::make_unique<SharedMemory>("mem", cfg, stats,
+                                        "node.tile" + std::to_string(index) + ".mem");
+  for (unsigned c = 0; c < cfg.tile.cores; ++c) {
+    cores_.push_back(std::make_unique<core::Core>(("core" + std::to_string(c)).c_str(), cfg,
+                                                  index, c, stats, monitor, luts));
+    cores_.back()->set_host_input_words(&host_input_);
+    cores_.back()->mem_socket.bind(mem_->socket);
+  }
+  TileControlUnit::Links links;
+  links.fifos = &fifos_;
+  links.fifo_pushed = &fifo_pushed_;
+  links.fifo_popped = &fifo_popped_;
+  for (auto& c : cores_) links.cores.push_back(c.get());
+  links.tracker = &tracker_;
+  links.host_input = &host_input_;
+  unit_ = std::make_unique<TileControlUnit>("unit", cfg, index, stats, monitor, links);
+  unit_->mem_socket.bind(mem_->socket);
+  unit_->noc_out.bind(noc_out);
+  noc_in.register_b_transport(this, &Tile::noc_b_transport);
+
+  SC_METHOD(halted_method);
+  sensitive << unit_->halted_event();
+  for (auto& c : cores_) sensitive << c->done_event();
+  dont_initialize();
+}
+
+std::string Tile::load(const isa::KernelImage& img) {
+  reset();
+  for (auto& c : cores_) {
+    const isa::Program* p = img.find_program(index_, c->exec().core());
+    std::string why;
+    if (p && !c->exec().load_program(p->words, &why)) return why;
+  }
+  if (const isa::Program* p = img.find_program(index_, isa::kTileUnit)) {
+    std::string why;
+    if (!unit_->load_program(p->words, &why)) return why;
+  }
+  for (const isa::XbarWeights& xw : img.xbars) {
+    if (xw.tile != index_) continue;
+    if (xw.core >= cores_.size())
+      return "weights for core " + std::to_string(xw.core) + " of tile " +
+             std::to_string(index_) + ": no such core";
+    std::vector<int16_t> w(xw.w.size());
+    for (size_t i = 0; i < w.size(); ++i) {
+      if (xw.w[i] < -32768 || xw.w[i] > 32767)
+        return "weight out of int16 range (PANTHER weights are not modelled)";
+      w[i] = static_cast<int16_t>(xw.w[i]);
+    }
+    if (!cores_[xw.core]->exec().program_weights(xw.mvmu, xw.rows, xw.cols, w.data()))
+      return "weights for MVMU " + std::to_string(xw.mvmu) + " of tile " +
+             std::to_string(index_) + " core " + std::to_string(xw.core) + " out of range";
+  }
+  const unsigned words = mem_->words();
+  for (const isa::DataBlock& d : img.data) {
+    if (d.tile != index_) continue;
+    if (uint64_t{d.addr} + d.words.size() > words) return "`.data` block beyond shared memory";
+    preloads_.push_back({d.addr, d.count, d.words});
+  }
+  for (const isa::Tensor& t : img.tensors) {
+    if (t.tile != index_ || t.dir != isa::TensorDir::In) continue;
+    if (uint64_t{t.addr} + t.len > words) return "tensor `" + t.name + "` beyond shared memory";
+    for (uint32_t i = 0; i < t.len; ++i) host_input_[t.addr + i] = 1;
+  }
+  return "";
+}
+
+void Tile::reset() {
+  mem_->abort_waiters();
+  mem_->clear();
+  fifos_.clear();
+  tracker_.reset();
+  preloads_.clear();
+  std::fill(host_input_.begin(), host_input_.end(), 0);
+  for (auto& c : cores_) {
+    c->exec().clear_program();
+    c->exec().clear_weights();
+  }
+  unit_->clear_program();
+  unit_->kick();
+}
+
+void Tile::start() {
+  mem_->abort_waiters();
+  mem_->start_run(preloads_);
+  fifos_.clear();
+  tracker_.reset();
+  for (auto& c : cores_) c->start();
+  unit_->start();
+}
+
+size_t Tile::end_run() {
+  mem_->abort_waiters();
+  mem_->end_run();
+  unit_->kick();
+  return fifos_.clear();
+}
+
+bool Tile::all_halted() const {
+  if (!unit_->halted()) return false;
+  for (const auto& c : cores_)
+    if (!c->halted()) return false;
+  return true;
+}
+
+void Tile::halted_method() {
+  if (all_halted()) all_halted_ev_.notify(SC_ZERO_TIME);
+}
+
+void Tile::noc_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+  const noc::NocPacket* p = noc::packet_of(gp);
+  if (!p || p->width == 0 || p->width > noc::kMaxPacketWords) {
+    gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
+  if (p->fifo >= fifos_.num_fifos()) {
+    unit_->fail(isa::ErrorCode::Fifo, "packet from tile " + std::to_string(p->src_tile) +
+                                          " for FIFO " + std::to_string(p->fifo) +
+                                          ", which does not exist");
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  const sc_time t_arr = sc_time_stamp() + delay;
+  if (fifos_.full(p->fifo)) {
+    if (cfg_.noc.fifo_full == FifoFull::Error) {
+      ++c_overflows_;
+      unit_->fail(isa::ErrorCode::Fifo, "FIFO overflow: packet from tile " +
+                                            std::to_string(p->src_tile) + " at full FIFO " +
+                                            std::to_string(p->fifo));
+      gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+      return;
+    }
+    while (fifos_.full(p->fifo)) {  // back-pressure: the packet stays in the network
+      wait(fifo_popped_);
+      if (mon_.stopped()) {
+        gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+        return;
+      }
+    }
+  }
+  const sc_time visible = t_arr > sc_time_stamp() ? t_arr : sc_time_stamp();
+  fifos_.push(p->fifo, ReceivedPacket{*p, visible});
+  fifo_pushed_[p->fifo].notify(SC_ZERO_TIME);
+  delay = visible - sc_time_stamp();
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+}  // namespace pumavp::tile

@@ -1,0 +1,306 @@
+#include "tile/tile_control_unit.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/core.h"
+
+namespace pumavp::tile {
+
+using namespace sc_core;
+using isa::ErrorCode;
+using isa::Opcode;
+
+TileControlUnit::TileControlUnit(sc_module_name name, const PlatformConfig& cfg, unsigned tile,
+                                 Stats& stats, noc::RunMonitor& monitor, Links links)
+    : sc_module(name),
+      mem_socket("mem_socket"),
+      noc_out("noc_out"),
+      cfg_(cfg),
+      geo_(isa::geometry_from_config(cfg)),
+      tile_(tile),
+      mon_(monitor),
+      handle_(monitor.add_unit(tile, noc::kTileUnit)),
+      links_(std::move(links)),
+      cycle_(cfg.cycle_ns(), SC_NS),
+      energy_(stats.ledger("node.tile" + std::to_string(tile) + ".unit")),
+      c_instr_(stats.counter("node.tile" + std::to_string(tile) + ".unit.instructions")),
+      c_sent_(stats.counter("node.tile" + std::to_string(tile) + ".unit.packets_sent")),
+      c_received_(stats.counter("node.tile" + std::to_string(tile) + ".unit.packets_received")),
+      c_busy_(stats.counter("node.tile" + std::to_string(tile) + ".unit.cycles_busy")) {
+  mem_ext_.hook = this;
+  mem_gp_.set_extension(&mem_ext_);
+  SC_THREAD(thread);
+}
+
+TileControlUnit::~TileControlUnit() {
+  mem_gp_.clear_extension(&mem_ext_);
+  noc_gp_.clear_extension(&noc_ext_);
+}
+
+bool TileControlUnit::load_program(const std::vector<uint64_t>& words, std::string* why) {
+  if (words.size() > cfg_.tile.imem_words) {
+    if (why)
+      *why = "tile program of " + std::to_string(words.size()) +
+             " instructions exceeds tile.imem_words = " + std::to_string(cfg_.tile.imem_words);
+    return false;
+  }
+  prog_.clear();
+  for (uint64_t w : words) {
+    Slot s;
+    s.word = w;
+    auto d = isa::decode_tile(w, geo_);
+    s.ok = d.ok();
+    s.in = d.instr;
+    s.err = d.error.code;
+    s.why = d.error.message;
+    prog_.push_back(std::move(s));
+  }
+  return true;
+}
+
+std::string TileControlUnit::disasm_at(uint32_t pc) const {
+  if (pc >= prog_.size()) return "<pc out of range>";
+  const Slot& s = prog_[pc];
+  if (!s.ok) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, ".word 0x%016llx", static_cast<unsigned long long>(s.word));
+    return buf;
+  }
+  return isa::disassemble(s.in);
+}
+
+void TileControlUnit::start() {
+  start_pending_ = true;
+  halted_ = false;
+  start_ev_.notify(SC_ZERO_TIME);
+  kick_ev_.notify(SC_ZERO_TIME);
+}
+
+void TileControlUnit::thread() {
+  for (;;) {
+    while (!start_pending_) wait(start_ev_);
+    start_pending_ = false;
+    run();
+  }
+}
+
+void TileControlUnit::fail(ErrorCode code, const std::string& msg) {
+  mon_.fail(static_cast<unsigned>(code), handle_, pc_, word_at(pc_),
+            "tile " + std::to_string(tile_) + " unit pc " + std::to_string(pc_) + " (" +
+                disasm_at(pc_) + "): " + msg);
+}
+
+void TileControlUnit::block(noc::BlockReason reason, uint32_t addr, bool valid, uint16_t count,
+                            bool host_input) {
+  noc::BlockInfo bi;
+  bi.reason = reason;
+  bi.pc = pc_;
+  bi.instr = word_at(pc_);
+  bi.addr = addr;
+  bi.attr_valid = valid;
+  bi.attr_count = count;
+  bi.host_input = host_input;
+  mon_.blocked(handle_, bi);
+}
+
+void TileControlUnit::on_block(bool produce, unsigned addr, bool valid, uint16_t count) {
+  const bool host = !produce && links_.host_input && addr < links_.host_input->size() &&
+                    (*links_.host_input)[addr];
+  block(produce ? noc::BlockReason::Produce : noc::BlockReason::Consume, addr, valid, count, host);
+}
+
+void TileControlUnit::on_unblock() { mon_.running(handle_); }
+
+void TileControlUnit::run() {
+  pc_ = 0;
+  halted_ = false;
+  if (prog_.empty()) {  // no program: halted from START (isa.md §5)
+    halted_ = true;
+    mon_.halted(handle_);
+    halted_ev_.notify(SC_ZERO_TIME);
+    return;
+  }
+  sc_time offset = SC_ZERO_TIME;
+  for (;;) {
+    if (interrupted()) return;
+    if (pc_ >= prog_.size()) {
+      wait(offset);
+      fail(ErrorCode::AddressRange, "PC out of range: end of program reached without halt");
+      return;
+    }
+    const Slot& s = prog_[pc_];
+    if (!s.ok) {
+      wait(offset);
+      fail(s.err, "illegal instruction: " + s.why);
+      return;
+    }
+    ++c_instr_;
+    energy_.add(Component::Control, cfg_.e.tile_fetch);
+    offset += cycle_ * static_cast<double>(cfg_.lat.tile_instr);
+    c_busy_ += cfg_.lat.tile_instr;
+    bool ok = false;
+    switch (s.in.opcode) {
+      case Opcode::Send: ok = exec_send(s.in, offset); break;
+      case Opcode::Receive: ok = exec_receive(s.in, offset); break;
+      case Opcode::TileHalt:
+        exec_halt(offset);
+        return;
+      default:
+        wait(offset);
+        fail(ErrorCode::IllegalInstr, "illegal opcode in a tile program");
+        return;
+    }
+    if (!ok) return;
+    ++pc_;
+    if (offset >= sc_time(cfg_.host.quantum_ns, SC_NS)) {
+      wait(offset);
+      offset = SC_ZERO_TIME;
+    }
+  }
+}
+
+bool TileControlUnit::mem_access(bool produce, unsigned addr, unsigned w, uint16_t count,
+                                 int16_t* words, sc_time& offset) {
+  mem_ext_.count = count;
+  mem_gp_.set_command(produce ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  mem_gp_.set_address(uint64_t{addr} * 2);
+  mem_gp_.set_data_ptr(buf_);
+  mem_gp_.set_data_length(2 * w);
+  mem_gp_.set_streaming_width(2 * w);
+  mem_gp_.set_byte_enable_ptr(nullptr);
+  mem_gp_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  if (produce)
+    for (unsigned j = 0; j < w; ++j) {
+      const uint16_t u = static_cast<uint16_t>(words[j]);
+      buf_[2 * j] = static_cast<unsigned char>(u & 0xFF);
+      buf_[2 * j + 1] = static_cast<unsigned char>(u >> 8);
+    }
+  mem_socket->b_transport(mem_gp_, offset);
+  if (mem_gp_.get_response_status() != tlm::TLM_OK_RESPONSE) {
+    if (interrupted()) return false;
+    wait(offset);
+    fail(ErrorCode::AddressRange, "shared-memory access at word " + std::to_string(addr) +
+                                      " failed: " + mem_gp_.get_response_string());
+    return false;
+  }
+  if (!produce)
+    for (unsigned j = 0; j < w; ++j)
+      words[j] = static_cast<int16_t>(static_cast<uint16_t>(buf_[2 * j] | (buf_[2 * j + 1] << 8)));
+  energy_.add(Component::Edram, w * cfg_.e.mem_word);
+  c_busy_ += cfg_.lat.mem_access;
+  return true;
+}
+
+bool TileControlUnit::exec_send(const isa::TileInstr& in, sc_time& offset) {
+  for (unsigned v = 0; v < in.vec; ++v) {
+    noc::NocPacket& p = noc_ext_.pkt;
+    p = noc::NocPacket{};
+    p.src_tile = static_cast<uint16_t>(tile_);
+    p.dst_tile = in.target;
+    p.fifo = in.fifo;
+    p.width = in.width;
+    p.tracker = links_.tracker;
+    if (!mem_access(false, in.mem + v * in.width, in.width, 1, p.words.data(), offset))
+      return false;
+    offset += cycle_ * static_cast<double>(cfg_.lat.tile_instr);  // hand-off
+    c_busy_ += cfg_.lat.tile_instr;
+    noc::make_payload(noc_gp_, noc_ext_);
+    // The hand-off blocks while the injection queue is full: report it meanwhile.
+    block(noc::BlockReason::InjectQueue, in.target);
+    noc_out->b_transport(noc_gp_, offset);
+    mon_.running(handle_);
+    noc_gp_.clear_extension(&noc_ext_);
+    if (noc_gp_.get_response_status() != tlm::TLM_OK_RESPONSE) {
+      if (interrupted()) return false;
+      wait(offset);
+      fail(ErrorCode::Fifo, "packet to tile " + std::to_string(in.target) + " FIFO " +
+                                std::to_string(in.fifo) + " refused: " +
+                                noc_gp_.get_response_string());
+      return false;
+    }
+    ++c_sent_;
+  }
+  return true;
+}
+
+bool TileControlUnit::exec_receive(const isa::TileInstr& in, sc_time& offset) {
+  int16_t words[noc::kMaxPacketWords];
+  for (unsigned v = 0; v < in.vec; ++v) {
+    if (in.fifo == isa::kFifoZero) {
+      std::fill(words, words + in.width, 0);
+    } else {
+      ReceiveBuffer& rb = *links_.fifos;
+      if (in.fifo >= rb.num_fifos()) {
+        wait(offset);
+        fail(ErrorCode::Fifo, "FIFO " + std::to_string(in.fifo) + " does not exist");
+        return false;
+      }
+      if (rb.empty(in.fifo)) {
+        block(noc::BlockReason::FifoEmpty, in.fifo);
+        while (rb.empty(in.fifo)) {
+          wait((*links_.fifo_pushed)[in.fifo] | kick_ev_);
+          if (interrupted()) return false;
+        }
+        mon_.running(handle_);
+      }
+      const ReceivedPacket& head = rb.head(in.fifo);
+      if (head.pkt.width != in.width) {
+        wait(offset);
+        fail(ErrorCode::Fifo, "FIFO protocol error: receive width " + std::to_string(in.width) +
+                                  " but the head packet of FIFO " + std::to_string(in.fifo) +
+                                  " carries " + std::to_string(head.pkt.width) + " words");
+        return false;
+      }
+      const sc_time now = sc_time_stamp();
+      if (head.visible_at > now + offset) offset = head.visible_at - now;
+      std::copy_n(head.pkt.words.data(), in.width, words);
+    }
+    offset += cycle_ * static_cast<double>(cfg_.lat.tile_instr);
+    c_busy_ += cfg_.lat.tile_instr;
+    if (!mem_access(true, in.mem + v * in.width, in.width, in.count, words, offset)) return false;
+    if (in.fifo != isa::kFifoZero) {
+      links_.fifos->pop(in.fifo);
+      links_.fifo_popped->notify(SC_ZERO_TIME);
+      ++c_received_;
+    }
+  }
+  return true;
+}
+
+bool TileControlUnit::exec_halt(sc_time& offset) {
+  wait(offset);
+  offset = SC_ZERO_TIME;
+  // All cores halted (isa.md §5).
+  for (;;) {
+    core::Core* waiting = nullptr;
+    for (core::Core* c : links_.cores)
+      if (!c->halted()) {
+        waiting = c;
+        break;
+      }
+    if (!waiting) break;
+    block(noc::BlockReason::WaitCores, 0);
+    wait(waiting->done_event() | kick_ev_);
+    if (interrupted()) return false;
+    mon_.running(handle_);
+  }
+  // Every packet sent accepted at its destination FIFO.
+  if (links_.tracker && links_.tracker->in_flight() > 0) {
+    block(noc::BlockReason::SendDrain, 0);
+    while (links_.tracker->in_flight() > 0) {
+      wait(links_.tracker->accepted_event() | kick_ev_);
+      if (interrupted()) return false;
+    }
+    mon_.running(handle_);
+  }
+  if (links_.tracker && links_.tracker->last_accept_time() > sc_time_stamp())
+    wait(links_.tracker->last_accept_time() - sc_time_stamp());
+  if (interrupted()) return false;
+  halted_ = true;
+  mon_.halted(handle_);
+  halted_ev_.notify(SC_ZERO_TIME);
+  return true;
+}
+
+}  // namespace pumavp::tile
