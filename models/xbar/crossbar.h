@@ -76,7 +76,6 @@ class Crossbar {
   void reset_counters() { cnt_ = XbarCounters{}; }
 
  private:
-  void refresh_sums();
   void ensure_planes();
   void finish(const int64_t* acc, int16_t* out, Flags& flags);
 
@@ -86,7 +85,6 @@ class Crossbar {
   std::vector<int16_t> colmaj_;  // W[i][j] at j*X + i
   std::vector<int16_t> rowmaj_;  // W[i][j] at i*X + j
   std::vector<int64_t> cw_, rw_;
-  bool sums_dirty_ = false;
   bool planes_dirty_ = true;
   std::unique_ptr<BitPlanes> planes_;
   std::vector<int64_t> acc_;     // scratch
