@@ -18,7 +18,7 @@ const char* core_state_name(CoreState s) {
 }
 
 Core::Core(sc_module_name name, const PlatformConfig& cfg, unsigned tile, unsigned core,
-           Stats& stats, noc::RunMonitor& monitor, std::shared_ptr<LutSet> luts)
+           Stats& stats, noc::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts)
     : sc_module(name),
       mem_socket("mem_socket"),
       cfg_(cfg),

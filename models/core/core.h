@@ -56,7 +56,7 @@ class Core : public sc_core::sc_module, private tile::MemBlockHook {
 
   // Stats prefix "node.tile<t>.core<c>".
   Core(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned tile, unsigned core,
-       Stats& stats, noc::RunMonitor& monitor, std::shared_ptr<LutSet> luts = nullptr);
+       Stats& stats, noc::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts = nullptr);
   ~Core() override { gp_.clear_extension(&ext_); }
 
   CoreExec& exec() { return exec_; }

@@ -1,7 +1,11 @@
 #include "core/core_exec.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+
+#include "xbar/sfu.h"
+#include "xbar/vfu.h"
 
 namespace pumavp::core {
 
@@ -23,7 +27,7 @@ CoreStats::CoreStats(Stats& s, const std::string& p)
 }
 
 CoreExec::CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stats& stats,
-                   const std::string& prefix, std::shared_ptr<LutSet> luts)
+                   const std::string& prefix, std::shared_ptr<const xbar::LutSet> luts)
     : cfg_(cfg),
       geo_(isa::geometry_from_config(cfg)),
       tile_(tile),
@@ -33,13 +37,14 @@ CoreExec::CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stat
       K_(cfg.slots_per_mvmu()),
       f_(cfg.numerics.frac_bits),
       luts_(luts ? std::move(luts)
-                 : std::make_shared<LutSet>(cfg.numerics.frac_bits, cfg.numerics.lut_bits)),
+                 : std::make_shared<const xbar::LutSet>(cfg.numerics.frac_bits,
+                                                        cfg.numerics.lut_bits)),
       a_(cfg.operand_space(), 0),
-      tmp1_(1024 * 16),
-      tmp2_(1024 * 16),
+      tmp1_(cfg.xbar.size),
       st_(stats, prefix) {
   mvmu_.reserve(M_);
-  for (unsigned m = 0; m < M_; ++m) mvmu_.emplace_back(cfg);
+  const xbar::XbarParams xp = xbar::xbar_params(cfg);
+  for (unsigned m = 0; m < M_; ++m) mvmu_.emplace_back(xp);
   const EnergyConfig& e = cfg.e;
   e_fetch_ = e.core_fetch;
   e_rf_ = e.rf;
@@ -85,8 +90,7 @@ void CoreExec::clear_program() { prog_.clear(); }
 bool CoreExec::program_weights(unsigned m, unsigned rows, unsigned cols, const int16_t* w) {
   if (m >= M_ || rows > X_ || cols > X_) return false;
   mvmu_[m].clear();
-  for (unsigned i = 0; i < rows; ++i)
-    for (unsigned j = 0; j < cols; ++j) mvmu_[m].set_weight(i, j, w[size_t{i} * cols + j]);
+  if (rows && cols) mvmu_[m].program(w, rows, cols);
   return true;
 }
 
@@ -101,8 +105,8 @@ int16_t CoreExec::weight(unsigned m, unsigned row, unsigned col) const {
 void CoreExec::reset_run() {
   std::fill(a_.begin(), a_.end(), 0);
   pc_ = 0;
-  flags_ = 0;
-  rng_ = rng_seed(cfg_.numerics.rng_seed, tile_ * cfg_.tile.cores + core_);
+  flags_ = xbar::Flags{};
+  rng_.reset(cfg_.numerics.rng_seed, tile_ * cfg_.tile.cores + core_);
 }
 
 std::string CoreExec::disasm_at(uint32_t pc) const {
@@ -126,29 +130,24 @@ StepResult CoreExec::error(ErrorCode code, std::string msg) {
 
 uint64_t CoreExec::exec_alu(const isa::CoreInstr& in, bool imm) {
   const unsigned n = in.vec;
-  const unsigned op = in.op;
+  const auto op = static_cast<xbar::VfuOp>(in.op);
   int16_t* A = a_.data();
-  const int16_t* src_a = A + in.src1;
-  const int16_t* src_b = A + in.src2;
-  // Snapshot semantics: sources are copied before any destination word is written.
-  int16_t* a = tmp1_.data();
-  int16_t* b = tmp2_.data();
-  unsigned reads = 0;
-  if (op == static_cast<unsigned>(AluOp::Subs)) {
-    for (unsigned i = 0; i < n; ++i) a[i] = src_a[size_t{i} * in.src3];
-    std::memcpy(A + in.dest, a, n * sizeof(int16_t));
+  // Snapshot semantics (all sources read before any destination word) are handled by
+  // xbar::vfu_apply / vfu_apply_imm.
+  xbar::VfuContext ctx;
+  ctx.frac_bits = f_;
+  ctx.luts = luts_.get();
+  ctx.rng = &rng_;
+  ctx.flags = &flags_;
+  unsigned reads;
+  if (imm) {
+    xbar::vfu_apply_imm(op, A + in.src1, static_cast<int16_t>(in.imm), A + in.dest, n, ctx);
     reads = 1;
   } else {
-    const int arity = imm ? 2 : isa::alu_arity(op);
-    if (arity >= 1) std::memcpy(a, src_a, n * sizeof(int16_t));
-    if (imm)
-      std::fill(b, b + n, static_cast<int16_t>(in.imm));
-    else if (arity == 2)
-      std::memcpy(b, src_b, n * sizeof(int16_t));
-    VfuContext ctx{f_, luts_.get(), &rng_, 0};
-    vfu_apply(op, a, b, in.src3, A + in.dest, n, ctx);
-    flags_ |= ctx.flags;
-    reads = imm ? 1 : static_cast<unsigned>(arity);
+    const unsigned arity = xbar::vfu_arity(op);
+    xbar::vfu_apply(op, A + in.src1, arity == 2 ? A + in.src2 : nullptr, in.src3, A + in.dest, n,
+                    ctx);
+    reads = op == xbar::VfuOp::Subs ? 1 : arity;
   }
   st_.energy.add(Component::Vfu, n * e_vfu_);
   st_.energy.add(Component::Rf, n * (reads + 1) * e_rf_);
@@ -163,7 +162,7 @@ void CoreExec::exec_mvm(uint8_t mask, unsigned filter, unsigned stride) {
     if (!(mask >> m & 1)) continue;
     int16_t* x = A + size_t{m} * K_ * X_;
     int16_t* y = A + n_in + size_t{m} * K_ * X_;
-    if (mvmu_[m].mvm(x, y)) flags_ |= kFlagSat;
+    mvmu_[m].mvm(x, y, flags_);
     ++st_.mvm;
     st_.energy.add(Component::Crossbar, e_mvm_xbar_);
     st_.energy.add(Component::Adc, e_mvm_adc_);
@@ -194,7 +193,7 @@ StepResult CoreExec::step() {
   st_.energy.add(Component::Control, e_fetch_);
   StepResult r;
   int16_t* A = a_.data();
-  const uint8_t flags_before = flags_;
+  const xbar::Flags flags_before = flags_;
   const uint32_t pc_before = pc_;
   switch (in.opcode) {
     case Opcode::Nop:
@@ -223,7 +222,7 @@ StepResult CoreExec::step() {
       ++pc_;
       break;
     case Opcode::AluInt:
-      A[in.dest] = sfu_apply(in.op, A[in.src1], A[in.src2], flags_);
+      A[in.dest] = xbar::sfu_apply(static_cast<xbar::SfuOp>(in.op), A[in.src1], A[in.src2], flags_);
       st_.energy.add(Component::Sfu, e_sfu_);
       st_.energy.add(Component::Rf, 3 * e_rf_);
       r.cycles = cfg_.lat.sfu;
@@ -293,14 +292,13 @@ StepResult CoreExec::step() {
     default:
       return error(ErrorCode::IllegalInstr, "illegal opcode in a core program");
   }
-  const uint8_t raised = flags_ & ~flags_before;
-  if (raised && (cfg_.numerics.fatal_dz || cfg_.numerics.fatal_dom)) {
+  const bool new_dz = flags_.dz && !flags_before.dz;
+  const bool new_dom = flags_.dom && !flags_before.dom;
+  if ((new_dz && cfg_.numerics.fatal_dz) || (new_dom && cfg_.numerics.fatal_dom)) {
     pc_ = pc_before;  // report the faulting instruction
-    if ((raised & kFlagDz) && cfg_.numerics.fatal_dz)
+    if (new_dz && cfg_.numerics.fatal_dz)
       return error(ErrorCode::Arithmetic, "fatal flag DZ raised");
-    if ((raised & kFlagDom) && cfg_.numerics.fatal_dom)
-      return error(ErrorCode::Arithmetic, "fatal flag DOM raised");
-    pc_ = pc_before + 1;  // only non-fatal flags: the instruction was not a branch
+    return error(ErrorCode::Arithmetic, "fatal flag DOM raised");
   }
   return r;
 }

@@ -20,7 +20,11 @@
 
 #include "common/config.h"
 #include "common/stats.h"
-#include "core/numerics.h"
+#include "xbar/crossbar.h"
+#include "xbar/fixed_point.h"
+#include "xbar/lut.h"
+#include "xbar/rng.h"
+#include "xbar/xbar_config.h"
 #include "isa/encoding.h"
 #include "isa/geometry.h"
 #include "isa/instr.h"
@@ -62,9 +66,9 @@ struct CoreStats {
 
 class CoreExec {
  public:
-  // `luts` may be shared between cores (same f and L); created if null.
+  // `luts` may be shared between cores (same f and L); built if null.
   CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stats& stats,
-           const std::string& stats_prefix, std::shared_ptr<LutSet> luts = nullptr);
+           const std::string& stats_prefix, std::shared_ptr<const xbar::LutSet> luts = nullptr);
 
   const isa::Geometry& geometry() const { return geo_; }
   unsigned tile() const { return tile_; }
@@ -94,8 +98,11 @@ class CoreExec {
   uint32_t pc() const { return pc_; }
   uint64_t word_at(uint32_t pc) const { return pc < prog_.size() ? prog_[pc].word : 0; }
   std::string disasm_at(uint32_t pc) const;
-  uint8_t flags() const { return flags_; }
-  uint32_t rng_state() const { return rng_; }
+  uint8_t flags() const {
+    return static_cast<uint8_t>((flags_.sat ? kFlagSat : 0) | (flags_.dz ? kFlagDz : 0) |
+                                (flags_.dom ? kFlagDom : 0));
+  }
+  uint32_t rng_state() const { return rng_.state(); }
 
   int16_t* operands() { return a_.data(); }
   const std::vector<int16_t>& operand_space() const { return a_; }
@@ -117,14 +124,14 @@ class CoreExec {
   isa::Geometry geo_;
   unsigned tile_, core_;
   unsigned X_, M_, K_, f_;
-  std::shared_ptr<LutSet> luts_;
+  std::shared_ptr<const xbar::LutSet> luts_;
   std::vector<Slot> prog_;
-  std::vector<Mvmu> mvmu_;
+  std::vector<xbar::Crossbar> mvmu_;
   std::vector<int16_t> a_;
-  std::vector<int16_t> tmp1_, tmp2_;
+  std::vector<int16_t> tmp1_;
   uint32_t pc_ = 0;
-  uint8_t flags_ = 0;
-  uint32_t rng_ = 1;
+  xbar::Flags flags_;
+  xbar::Rng rng_;
   MemOp mem_;
   CoreStats st_;
   // Pre-computed per-instruction constants.

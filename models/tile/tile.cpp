@@ -5,7 +5,7 @@ namespace pumavp::tile {
 using namespace sc_core;
 
 Tile::Tile(sc_module_name name, const PlatformConfig& cfg, unsigned index, Stats& stats,
-           noc::RunMonitor& monitor, std::shared_ptr<core::LutSet> luts)
+           noc::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts)
     : sc_module(name),
       noc_out("noc_out"),
       noc_in("noc_in"),
@@ -17,7 +17,7 @@ Tile::Tile(sc_module_name name, const PlatformConfig& cfg, unsigned index, Stats
       host_input_(cfg.tile.shared_mem_words(), 0),
       c_overflows_(stats.counter("node.tile" + std::to_string(index) + ".fifo_overflows")) {
   if (!luts)
-    luts = std::make_shared<core::LutSet>(cfg.numerics.frac_bits, cfg.numerics.lut_bits);
+    luts = std::make_shared<const xbar::LutSet>(cfg.numerics.frac_bits, cfg.numerics.lut_bits);
   mem_ = std::make_unique<SharedMemory>("mem", cfg, stats,
                                         "node.tile" + std::to_string(index) + ".mem");
   for (unsigned c = 0; c < cfg.tile.cores; ++c) {

@@ -51,7 +51,7 @@ class Tile : public sc_core::sc_module {
 
   // `luts` may be shared by all tiles of a node (same numerics); created if null.
   Tile(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned index, Stats& stats,
-       noc::RunMonitor& monitor, std::shared_ptr<core::LutSet> luts = nullptr);
+       noc::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts = nullptr);
 
   unsigned index() const { return index_; }
   unsigned num_cores() const { return static_cast<unsigned>(cores_.size()); }
