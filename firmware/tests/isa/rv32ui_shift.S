@@ -1,0 +1,87 @@
+/* RV32I shifts: sll, srl, sra (shift amount = low 5 bits of rs2), slli, srli, srai. */
+#include "riscv_test.h"
+#include "test_macros.h"
+
+RVTEST_CODE_BEGIN
+  .option norvc
+
+  TEST_RR_OP(2, sll, 0x00000001, 0x00000001, 0)
+  TEST_RR_OP(3, sll, 0x00000002, 0x00000001, 1)
+  TEST_RR_OP(4, sll, 0x00000080, 0x00000001, 7)
+  TEST_RR_OP(5, sll, 0x00004000, 0x00000001, 14)
+  TEST_RR_OP(6, sll, 0x80000000, 0x00000001, 31)
+  TEST_RR_OP(7, sll, 0xffffffff, 0xffffffff, 0)
+  TEST_RR_OP(8, sll, 0xfffffffe, 0xffffffff, 1)
+  TEST_RR_OP(9, sll, 0x80000000, 0xffffffff, 31)
+  TEST_RR_OP(10, sll, 0x42424242, 0x21212121, 1)
+  TEST_RR_OP(11, sll, 0x90909080, 0x21212121, 7)
+  /* Only the low 5 bits of rs2 count. */
+  TEST_RR_OP(12, sll, 0x21212121, 0x21212121, 32)
+  TEST_RR_OP(13, sll, 0x42424242, 0x21212121, 33)
+  TEST_RR_OP(14, sll, 0x80000000, 0x21212121, 0xffffffff)
+  TEST_RR_OP(15, sll, 0x90909080, 0x21212121, 0xffffffe7)
+  TEST_RR_OP(16, sll, 0x48484000, 0x21212121, 0x0000002e)
+  TEST_RR_SRC12_EQ_DEST(17, sll, 24, 3)
+  TEST_RR_ZERODEST(18, sll, 1, 5)
+
+  TEST_RR_OP(30, srl, 0x80000000, 0x80000000, 0)
+  TEST_RR_OP(31, srl, 0x40000000, 0x80000000, 1)
+  TEST_RR_OP(32, srl, 0x01000000, 0x80000000, 7)
+  TEST_RR_OP(33, srl, 0x00020000, 0x80000000, 14)
+  TEST_RR_OP(34, srl, 0x00000001, 0x80000001, 31)
+  TEST_RR_OP(35, srl, 0x7fffffff, 0xffffffff, 1)
+  TEST_RR_OP(36, srl, 0x00000001, 0xffffffff, 31)
+  TEST_RR_OP(37, srl, 0x10909090, 0x21212121, 1)
+  TEST_RR_OP(38, srl, 0x00424242, 0x21212121, 7)
+  TEST_RR_OP(39, srl, 0x21212121, 0x21212121, 0xffffffe0)
+  TEST_RR_OP(40, srl, 0x10909090, 0x21212121, 0xffffffe1)
+  TEST_RR_OP(41, srl, 0x00000000, 0x21212121, 0xffffffff)
+  TEST_RR_OP(42, srl, 0x00000001, 0x80000000, 63)
+  TEST_RR_ZERODEST(43, srl, 0x80000000, 5)
+
+  TEST_RR_OP(50, sra, 0x80000000, 0x80000000, 0)
+  TEST_RR_OP(51, sra, 0xc0000000, 0x80000000, 1)
+  TEST_RR_OP(52, sra, 0xff000000, 0x80000000, 7)
+  TEST_RR_OP(53, sra, 0xfffe0000, 0x80000000, 14)
+  TEST_RR_OP(54, sra, 0xffffffff, 0x80000001, 31)
+  TEST_RR_OP(55, sra, 0x3fffffff, 0x7fffffff, 1)
+  TEST_RR_OP(56, sra, 0x00000000, 0x7fffffff, 31)
+  TEST_RR_OP(57, sra, 0x00ffffff, 0x7fffffff, 7)
+  TEST_RR_OP(58, sra, 0xff030303, 0x81818181, 7)
+  TEST_RR_OP(59, sra, 0x81818181, 0x81818181, 0xffffffc0)
+  TEST_RR_OP(60, sra, 0xc0c0c0c0, 0x81818181, 0xffffffc1)
+  TEST_RR_OP(61, sra, 0xffffffff, 0x81818181, 0xffffffff)
+  TEST_RR_OP(62, sra, 0x00000001, 0x40000000, 62)
+  TEST_RR_ZERODEST(63, sra, 0x80000000, 5)
+
+  TEST_IMM_OP(70, slli, 0x00000001, 0x00000001, 0)
+  TEST_IMM_OP(71, slli, 0x00000002, 0x00000001, 1)
+  TEST_IMM_OP(72, slli, 0x80000000, 0x00000001, 31)
+  TEST_IMM_OP(73, slli, 0x90909080, 0x21212121, 7)
+  TEST_IMM_OP(74, slli, 0x48484000, 0x21212121, 14)
+  TEST_IMM_OP(75, slli, 0x80000000, 0xffffffff, 31)
+  TEST_IMM_SRC1_EQ_DEST(76, slli, 0x00000080, 0x00000001, 7)
+  TEST_IMM_ZERODEST(77, slli, 0x7fffffff, 3)
+
+  TEST_IMM_OP(80, srli, 0x80000000, 0x80000000, 0)
+  TEST_IMM_OP(81, srli, 0x40000000, 0x80000000, 1)
+  TEST_IMM_OP(82, srli, 0x00000001, 0x80000000, 31)
+  TEST_IMM_OP(83, srli, 0x00424242, 0x21212121, 7)
+  TEST_IMM_OP(84, srli, 0x0003ffff, 0xffffffff, 14)
+  TEST_IMM_SRC1_EQ_DEST(85, srli, 0x01000000, 0x80000000, 7)
+  TEST_IMM_ZERODEST(86, srli, 0x7fffffff, 3)
+
+  TEST_IMM_OP(90, srai, 0x80000000, 0x80000000, 0)
+  TEST_IMM_OP(91, srai, 0xc0000000, 0x80000000, 1)
+  TEST_IMM_OP(92, srai, 0xffffffff, 0x80000000, 31)
+  TEST_IMM_OP(93, srai, 0xff030303, 0x81818181, 7)
+  TEST_IMM_OP(94, srai, 0x00ffffff, 0x7fffffff, 7)
+  TEST_IMM_OP(95, srai, 0x00000000, 0x7fffffff, 31)
+  TEST_IMM_SRC1_EQ_DEST(96, srai, 0xff000000, 0x80000000, 7)
+  TEST_IMM_ZERODEST(97, srai, 0x80000000, 3)
+
+  j pass
+RVTEST_CODE_END
+
+RVTEST_DATA_BEGIN
+RVTEST_DATA_END
