@@ -37,9 +37,15 @@ Mesh::Mesh(sc_core::sc_module_name name, const PlatformConfig& cfg, Stats& stats
   }
 }
 
-size_t Mesh::reset() {
+bool Mesh::moving() const {
+  for (const auto& ni : nis_)
+    if (ni->moving()) return true;
+  return false;
+}
+
+size_t Mesh::flush() {
   size_t n = 0;
-  for (auto& ni : nis_) n += ni->reset();
+  for (auto& ni : nis_) n += ni->flush();
   for (auto& r : routers_) r->reset();
   return n;
 }

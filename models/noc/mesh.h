@@ -27,8 +27,11 @@ class Mesh : public sc_core::sc_module {
   unsigned num_routers() const { return static_cast<unsigned>(routers_.size()); }
   NetworkInterface& ni(unsigned tile) { return *nis_.at(tile); }
   MeshRouter& router(unsigned r) { return *routers_.at(r); }
-  // Drops queued packets and clears link state; returns the packets discarded.
-  size_t reset();
+  // Drops queued and stuck packets (NetworkInterface::flush) and clears link state;
+  // returns the packets discarded.
+  size_t flush();
+  // True while some packet moves (is queued or being injected, not stuck at a full FIFO).
+  bool moving() const;
 
  private:
   MeshGeometry geo_;

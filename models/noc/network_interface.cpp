@@ -29,6 +29,7 @@ NetworkInterface::NetworkInterface(sc_core::sc_module_name name, const PlatformC
   tile_in.register_b_transport(this, &NetworkInterface::tile_b_transport);
   from_router.register_b_transport(this, &NetworkInterface::router_b_transport);
   SC_THREAD(inject_thread);
+  thread_ = sc_core::sc_get_current_process_handle();
 }
 
 void NetworkInterface::token_begin() {
@@ -41,11 +42,18 @@ void NetworkInterface::token_end() {
   token_ = false;
 }
 
-size_t NetworkInterface::reset() {
+size_t NetworkInterface::flush() {
   const size_t n = queue_.size();
   queue_.clear();
-  token_ = false;  // the monitor's own reset clears its activity count
+  token_ = false;  // the monitor's start() clears its activity count
   inject_free_ = sc_core::SC_ZERO_TIME;
+  ++gen_;
+  popped_.notify(sc_core::SC_ZERO_TIME);
+  if (in_chain_) {
+    in_chain_ = false;
+    gp_.clear_extension<NocPacketExt>();
+    thread_.reset();  // unwinds the stuck chain; restarts waiting for new packets
+  }
   return n;
 }
 
@@ -62,7 +70,14 @@ void NetworkInterface::tile_b_transport(tlm::tlm_generic_payload& gp, sc_core::s
   sc_core::sc_time handoff = sc_core::sc_time_stamp() + delay;
   if (queue_.size() >= depth_) {
     ++inject_waits_;
-    while (queue_.size() >= depth_) sc_core::wait(popped_);
+    const uint64_t gen = gen_;
+    while (queue_.size() >= depth_) {
+      sc_core::wait(popped_);
+      if (gen_ != gen) {  // flushed (run ended): the packet is not taken
+        gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+        return;
+      }
+    }
     // The slot freed at the current time; the sender resumes from here.
     if (handoff < sc_core::sc_time_stamp()) handoff = sc_core::sc_time_stamp();
     delay = handoff - sc_core::sc_time_stamp();
@@ -97,11 +112,13 @@ void NetworkInterface::inject_thread() {
     inject_free_ = sc_core::sc_time_stamp() + cycle_ * static_cast<double>(flits);
     make_payload(gp, e.ext);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    in_chain_ = true;
     if (e.ext.pkt.dst_tile == tile_) {
       deliver(gp, delay);  // own tile: bypasses the mesh
     } else {
       to_router->b_transport(gp, delay);
     }
+    in_chain_ = false;
     gp.clear_extension(&e.ext);
     if (inject_free_ < sc_core::sc_time_stamp()) inject_free_ = sc_core::sc_time_stamp();
     if (!queue_.empty() && &queue_.front() == &e) queue_.pop_front();

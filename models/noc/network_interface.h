@@ -52,9 +52,16 @@ class NetworkInterface : public sc_core::sc_module {
   unsigned tile() const { return tile_; }
   // Packets in the injection queue (including the one being injected).
   size_t queued() const { return queue_.size(); }
-  // Drop every queued packet and clear timing state (node reset; call between runs).
-  // Returns the number of packets discarded.
-  size_t reset();
+  // End of a run / node reset: drop every queued packet (including one stuck in the mesh
+  // at a full FIFO: the NI's thread is reset, unwinding its delivery chain — call this from
+  // a SystemC process, e.g. the node's end-of-run method, when a chain may be stuck), wake
+  // senders waiting for a queue slot (their b_transport returns TLM_GENERIC_ERROR_RESPONSE)
+  // and clear timing state. Returns the number of packets discarded.
+  size_t flush();
+  // True while the NI has a packet that is not stuck (queued, or being injected).
+  bool moving() const { return !queue_.empty() && !in_chain_; }
+  // True while the NI's thread is inside a delivery chain (only observable when stuck).
+  bool in_chain() const { return in_chain_; }
 
  private:
   struct Entry {
@@ -79,6 +86,9 @@ class NetworkInterface : public sc_core::sc_module {
   tlm::tlm_generic_payload gp_;
   std::deque<Entry> queue_;
   bool token_ = false;
+  bool in_chain_ = false;
+  uint64_t gen_ = 0;
+  sc_core::sc_process_handle thread_;
   uint64_t seq_ = 0;
   sc_core::sc_time inject_free_ = sc_core::SC_ZERO_TIME;
   sc_core::sc_event pushed_, popped_;

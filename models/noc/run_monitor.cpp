@@ -138,6 +138,7 @@ void RunMonitor::fail_global(unsigned code, const std::string& message) {
 
 void RunMonitor::activity_end() {
   if (activity_ == 0) {
+    if (status_ != RunStatus::Running) return;  // tokens of a run that already ended
     std::cerr << "pumavp: internal error in " << name() << ": activity_end without begin\n";
     std::abort();
   }

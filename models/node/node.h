@@ -1,0 +1,149 @@
+// pumavp::node::Node — the accelerator node: tiles + mesh NoC + run control with deadlock
+// detection (isa.md §5, §6, §11; architecture.md §2, §2.3 host window, §2.5 errors).
+//
+// Structure: `node` contains `monitor` (noc::RunMonitor), `mesh` (noc::Mesh: W x H routers
+// and one NetworkInterface per tile) and `tile<t>` (tile::Tile). Built from PlatformConfig.
+//
+// Usage (standalone, e.g. tests, `pumavp exec`):
+//   pumavp::Stats stats;
+//   pumavp::node::Node node("node", cfg, stats);
+//   auto r = node.load(image);                 // validates first; r.code != 0 on error
+//   node.host_write(tile, addr, words, count); // inputs
+//   node.run_standalone();                     // START + sc_start until done/error/limit
+//   node.status(); node.error(); node.report(); node.host_read(...);
+//
+// Inside a platform (host interface on top): call load()/start()/abort()/reset() from a
+// process or between sc_start calls; wait on end_event(); the host window is `host_socket`.
+//
+// Host window (`host_socket`, architecture.md §2.3): byte address tile*0x10000 + 2*word,
+// 2..32 bytes (1..16 words), even address and length, within one tile's memory; otherwise
+// TLM_ADDRESS_ERROR_RESPONSE / TLM_BURST_ERROR_RESPONSE. A tile::MemExtension on the payload
+// supplies the consumer count of a write (0 acts as 1) and `peek` for reads. While a run is in
+// progress an access obeys the attribute buffer and may block (producer/consumer, isa.md §6);
+// otherwise a write replaces the words (valid with its count) and a read of a word that is
+// not valid fails at once (TLM_GENERIC_ERROR_RESPONSE) — an access still waiting when a run
+// ends is completed or failed by that same idle rule. Debug transport always peeks (reads)
+// and writes like an idle host write.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "common/config.h"
+#include "common/stats.h"
+#include "isa/geometry.h"
+#include "isa/kimage.h"
+#include "noc/mesh.h"
+#include "noc/run_monitor.h"
+#include "tile/tile.h"
+
+namespace pumavp::node {
+
+constexpr uint64_t kTileWindowBytes = 0x10000;  // host window per tile
+
+struct LoadResult {
+  unsigned code = 0;   // architecture.md §2.5 ERROR_CODE; 0 = loaded
+  int tile = -1;       // -1: not about one unit
+  int core = -1;       // 0xFF = tile unit
+  int64_t pc = -1;
+  std::string message;
+  bool ok() const { return code == 0; }
+};
+
+class Node : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Node);
+  tlm_utils::simple_target_socket_optional<Node> host_socket;  // may stay unbound
+
+  Node(sc_core::sc_module_name name, const PlatformConfig& cfg, Stats& stats);
+  ~Node() override;
+
+  // ---- geometry and parts ----
+  const PlatformConfig& config() const { return cfg_; }
+  const isa::Geometry& geometry() const { return geo_; }
+  unsigned num_tiles() const { return static_cast<unsigned>(tiles_.size()); }
+  tile::Tile& tile(unsigned t) { return *tiles_.at(t); }
+  noc::Mesh& mesh() { return *mesh_; }
+  noc::RunMonitor& monitor() { return monitor_; }
+
+  // ---- commands ----
+  // Validates `img` completely (isa::validate_for_platform) before touching any state, then
+  // clears every tile and programs instruction memories, crossbars, preloads. Not while a
+  // run is in progress (code 10... no: returns code 0xFF with a message, state unchanged).
+  LoadResult load(const isa::KernelImage& img);
+  bool loaded() const { return loaded_; }
+  // START: every tile and core program runs until all halt (isa.md §5). False (nothing
+  // happens) when not loaded or already running.
+  bool start();
+  // Stop a run in progress with ERROR_CODE 10 (no-op when idle).
+  void abort(const std::string& why = "aborted by the host");
+  // Power-on state: nothing loaded, memories/attributes/FIFOs/crossbars cleared, network
+  // emptied, status Idle.
+  void reset();
+
+  // ---- status ----
+  bool busy() const { return monitor_.status() == noc::RunStatus::Running; }
+  noc::RunStatus status() const { return monitor_.status(); }
+  const noc::RunError& error() const { return monitor_.error(); }
+  // Notified when a run ends (done or error), after the node's end-of-run clean-up.
+  const sc_core::sc_event& end_event() const { return end_ev_; }
+  sc_core::sc_time run_start_time() const { return t_start_; }
+  sc_core::sc_time run_end_time() const { return t_end_; }
+  // Packets discarded at the end of the last run (queued in FIFOs or the network).
+  size_t discarded_packets() const { return discarded_; }
+  // Human-readable account of the last run's end: status, error, and for a deadlock every
+  // blocked unit (tile, core or tile unit, PC, disassembled instruction, what it waits for).
+  std::string report() const;
+
+  // Standalone run: START, then sc_start() until the run ends (deadlock of units waiting
+  // for host input is declared when the simulation runs out of events), or until `limit`
+  // of simulated time has passed (then the run is aborted, code 10). Call from sc_main
+  // (outside any process). Returns the final status.
+  noc::RunStatus run_standalone(const sc_core::sc_time& limit = sc_core::sc_max_time());
+
+  // ---- untimed host access (tools, loader, tests); attribute rules as for an idle node
+  //      unless noted ----
+  // Write: replaces the words, valid with `count` (0 acts as 1), marked host-written.
+  bool host_write(unsigned tile, unsigned addr, const std::vector<int16_t>& words,
+                  uint16_t count = 1);
+  // Read: fails (false) unless every word is valid; consumes unless `peek`.
+  bool host_read(unsigned tile, unsigned addr, unsigned n, std::vector<int16_t>& out,
+                 bool peek = false);
+
+ private:
+  using HostInit = tlm_utils::simple_initiator_socket_tagged<Node>;
+  void host_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  unsigned host_transport_dbg(tlm::tlm_generic_payload& gp);
+  // Decodes a host-window payload; false (response set) if malformed.
+  bool decode_host(tlm::tlm_generic_payload& gp, unsigned& tile, unsigned& word, unsigned& n);
+  void idle_access(tlm::tlm_generic_payload& gp, unsigned tile, unsigned word, unsigned n,
+                   bool peek);
+  void end_method();
+  void pause_method();
+  std::string describe_unit(const noc::UnitRecord& u) const;
+
+  const PlatformConfig cfg_;
+  isa::Geometry geo_;
+  noc::RunMonitor monitor_;
+  std::unique_ptr<noc::Mesh> mesh_;
+  std::vector<std::unique_ptr<tile::Tile>> tiles_;
+  std::vector<std::unique_ptr<HostInit>> host_init_;
+  bool loaded_ = false;
+  bool pause_on_end_ = false;
+  size_t discarded_ = 0;
+  sc_core::sc_time t_start_, t_end_;
+  sc_core::sc_time mem_access_;
+  sc_core::sc_event end_ev_;
+  std::vector<sc_core::sc_process_handle> ni_threads_;
+  uint64_t& c_runs_;
+  uint64_t& c_discarded_;
+};
+
+}  // namespace pumavp::node
