@@ -1,0 +1,27 @@
+# Runs one firmware ELF on the virtual SoC and checks its exit code and UART output.
+#   cmake -DPUMAVP=... -DCONFIG=... -DELF=... -DEXIT_CODE=n [-DREGEX=r1<SEP>r2...] -P this
+# Every regex must match the combined stdout+stderr (the UART goes to stdout).
+if(NOT EXISTS "${ELF}")
+  message(FATAL_ERROR "firmware ELF not found: ${ELF} (build the top-level project first)")
+endif()
+execute_process(
+  COMMAND "${PUMAVP}" run --config "${CONFIG}" --max-time 1s "${ELF}"
+  RESULT_VARIABLE rc
+  OUTPUT_VARIABLE out
+  ERROR_VARIABLE err
+  TIMEOUT 25)
+message("${out}")
+if(err)
+  message("--- stderr ---\n${err}")
+endif()
+if(NOT "${rc}" STREQUAL "${EXIT_CODE}")
+  message(FATAL_ERROR "exit code ${rc}, expected ${EXIT_CODE}")
+endif()
+if(REGEX)
+  string(REPLACE "<SEP>" ";" regexes "${REGEX}")
+  foreach(re IN LISTS regexes)
+    if(NOT "${out}" MATCHES "${re}")
+      message(FATAL_ERROR "UART output does not match: ${re}")
+    endif()
+  endforeach()
+endif()
