@@ -13,6 +13,9 @@
  * reports (TESTNUM << 16) | 0x3333 to the finisher, i.e. exit code TESTNUM (255 if no test
  * had started). Test numbers must stay within 1..255.
  *
+ * TEST_TRAP and friends clobber t0-t2, a0 and a1 while checking; keep values to be checked
+ * after a trap in other registers.
+ *
  * Traps: mtvec points at trap_handler. It records mcause/mepc/mtval and counts traps in
  * trap_data; then it resumes at trap_data.resume if that is non-zero (and clears it), else
  * after the trapping instruction (2 or 4 bytes). A trap while trap_data.armed is zero is

@@ -30,7 +30,7 @@ RVTEST_CODE_BEGIN
 
   /* c.slli, c.srli, c.srai, c.andi */
   TEST_CASE(30, a0, 0x80000000, li a0, 1; c.slli a0, 31)
-  TEST_CASE(31, a0, 0x24688ac0, li a0, 0x12345600 + 0x60; c.slli a0, 1)
+  TEST_CASE(31, a0, 0x2468acc0, li a0, 0x12345600 + 0x60; c.slli a0, 1)
   TEST_CASE(32, a0, 0x00000001, li a0, 0x80000000; c.srli a0, 31)
   TEST_CASE(33, a0, 0x40000000, li a0, 0x80000000; c.srli a0, 1)
   TEST_CASE(34, a0, 0xffffffff, li a0, 0x80000000; c.srai a0, 31)
