@@ -159,8 +159,9 @@ void RunMonitor::check_method() {
     check_event_.notify(sc_core::SC_ZERO_TIME);
     return;
   }
-  if (blocked_host_ == blocked_) {
-    // Only host-input waits: a deadlock only if nothing at all is pending.
+  if (blocked_host_ > 0) {
+    // A unit waiting for a host input is not blocked (the host may still write it) unless
+    // nothing at all is pending in the whole simulation.
     if (sc_core::sc_pending_activity_at_future_time()) return;
   }
   declare_deadlock();

@@ -278,7 +278,11 @@ void Node::idle_access(tlm::tlm_generic_payload& gp, unsigned t, unsigned word, 
                                                         : tlm::TLM_ADDRESS_ERROR_RESPONSE);
   } else if (gp.is_read()) {
     std::vector<int16_t> w;
-    if (!m.host_read(word, n, w, peek)) {
+    if (peek) {
+      // Neither waits nor changes attributes: the data as it is, valid or not.
+      w.resize(n);
+      for (unsigned i = 0; i < n; ++i) w[i] = m.state().data(word + i);
+    } else if (!m.host_read(word, n, w, false)) {
       gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);  // a word is not valid
       return;
     }

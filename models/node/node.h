@@ -22,8 +22,9 @@
 // progress an access obeys the attribute buffer and may block (producer/consumer, isa.md §6);
 // otherwise a write replaces the words (valid with its count) and a read of a word that is
 // not valid fails at once (TLM_GENERIC_ERROR_RESPONSE) — an access still waiting when a run
-// ends is completed or failed by that same idle rule. Debug transport always peeks (reads)
-// and writes like an idle host write.
+// ends is completed or failed by that same idle rule. A peek (MemExtension::peek, and every
+// debug-transport read) returns the words' data as they are, valid or not, without waiting
+// or changing attributes; debug-transport writes act like an idle host write.
 #pragma once
 
 #include <cstdint>
