@@ -1,4 +1,4 @@
-/* Zifencei: self-modifying code becomes visible after fence.i, both for 32-bit and for
+/* fence and Zifencei: self-modifying code becomes visible after fence.i, both for 32-bit and for
  * compressed instructions, and for code already executed (decoded-instruction caches must be
  * invalidated). */
 #include "riscv_test.h"
@@ -81,6 +81,20 @@ test_6:
 2:
   li a0, 7            /* replaced by li a0, 42 before it runs */
   CHECK_REG(a0, 42)
+
+  /* fence in its forms executes as an ordering no-op on this single hart (no trap). */
+test_7:
+  li TESTNUM, 7
+  la a1, code_buf
+  li a2, 0x1234
+  sw a2, 60(a1)
+  fence
+  fence rw, rw
+  fence r, w
+  fence iorw, iorw
+  fence.tso
+  lw a0, 60(a1)
+  CHECK_REG(a0, 0x1234)
 
   j pass
 
