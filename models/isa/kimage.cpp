@@ -239,7 +239,7 @@ ImageResult read_image(const uint8_t* data, size_t size, const Geometry* platfor
   }
   uint16_t flags = rd16(data + 10);
   if (flags & ~1u)
-    return err(ErrorCode::Malformed, "image header: undefined flag bits set (flags 0x" +
+    return err(ErrorCode::Malformed, "image header: undefined flag bits set (flags " +
                                          std::to_string(flags) + ")");
   if (data[21] || data[22] || data[23])
     return err(ErrorCode::Malformed, "image header: zero bytes 21..23 are not zero");
@@ -275,6 +275,26 @@ ImageResult read_image(const uint8_t* data, size_t size, const Geometry* platfor
   std::set<std::string> seen_tensor;
   std::map<std::pair<uint16_t, uint8_t>, std::set<std::string>> seen_sym;
 
+  // Payload placement first (bounds, alignment, overlap), before any payload is parsed.
+  for (uint32_t i = 0; i < nsec; ++i) {
+    const uint8_t* e = data + kHeaderBytes + size_t(kSectionEntryBytes) * i;
+    uint64_t off = rd32(e + 8), sz = rd32(e + 12);
+    std::string where = "section " + std::to_string(i) + ": ";
+    if (sz == 0) return err(ErrorCode::Malformed, where + "empty payload");
+    if (off % 8)
+      return err(ErrorCode::Malformed, where + "payload offset " + std::to_string(off) + " is not 8-byte aligned");
+    if (off < table_end) return err(ErrorCode::Malformed, where + "payload overlaps the header or section table");
+    if (off + sz > size)
+      return err(ErrorCode::Malformed, where + "payload (offset " + std::to_string(off) + ", " +
+                                           std::to_string(sz) + " bytes) extends beyond the file");
+    spans.push_back({off, sz, i});
+  }
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.off < b.off; });
+  for (size_t i = 1; i < spans.size(); ++i)
+    if (spans[i].off < spans[i - 1].off + spans[i - 1].size)
+      return err(ErrorCode::Malformed, "sections " + std::to_string(spans[i - 1].idx) + " and " +
+                                           std::to_string(spans[i].idx) + " overlap");
+
   for (uint32_t i = 0; i < nsec; ++i) {
     const uint8_t* e = data + kHeaderBytes + size_t(kSectionEntryBytes) * i;
     uint16_t type = rd16(e);
@@ -286,12 +306,6 @@ ImageResult read_image(const uint8_t* data, size_t size, const Geometry* platfor
     auto bad = [&](const std::string& m) { return err(ErrorCode::Malformed, where + ": " + m); };
     if (type < 1 || type > 6) return bad("unknown section type " + std::to_string(type));
     if (zero) return bad("zero field is not zero");
-    if (sz == 0) return bad("empty payload");
-    if (off % 8) return bad("payload offset " + std::to_string(off) + " is not 8-byte aligned");
-    if (off < table_end) return bad("payload overlaps the header or section table");
-    if (off + sz > size) return bad("payload (offset " + std::to_string(off) + ", " +
-                                    std::to_string(sz) + " bytes) extends beyond the file");
-    spans.push_back({off, sz, i});
     const uint8_t* p = data + off;
     SectionType st = static_cast<SectionType>(type);
     bool uses_tile = st != SectionType::Symbols;
@@ -414,11 +428,21 @@ ImageResult read_image(const uint8_t* data, size_t size, const Geometry* platfor
       }
     }
   }
-  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.off < b.off; });
-  for (size_t i = 1; i < spans.size(); ++i)
-    if (spans[i].off < spans[i - 1].off + spans[i - 1].size)
-      return err(ErrorCode::Malformed, "sections " + std::to_string(spans[i - 1].idx) + " and " +
-                                           std::to_string(spans[i].idx) + " overlap");
+  // Bytes outside every payload (alignment padding) must be zero.
+  {
+    uint64_t pos = table_end;
+    auto zero_gap = [&](uint64_t a, uint64_t b) {
+      for (uint64_t k = a; k < b; ++k)
+        if (data[k]) return false;
+      return true;
+    };
+    for (const Span& s : spans) {
+      if (s.off > pos && !zero_gap(pos, s.off))
+        return err(ErrorCode::Malformed, "non-zero padding before section " + std::to_string(s.idx));
+      pos = std::max(pos, s.off + s.size);
+    }
+    if (!zero_gap(pos, size)) return err(ErrorCode::Malformed, "non-zero bytes after the last section");
+  }
   if (platform) {
     LoadError le = validate_for_platform(img, *platform);
     if (le) return err(le.code, le.message);

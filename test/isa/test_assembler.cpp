@@ -1,0 +1,432 @@
+// Assembler tests: the isa.md §10 worked example, directives, diagnostics, robustness.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "isa/assembler.h"
+#include "isa/npy.h"
+
+using namespace pumavp::isa;
+
+namespace {
+
+const std::string kExample = std::string(PUMAVP_SOURCE_DIR) + "/kernels/examples/mlp2.pasm";
+
+std::optional<KernelImage> asm_text(const std::string& text, Diagnostics& d,
+                                    const Geometry& g = Geometry{}, const std::string& dir = ".") {
+  return assemble_string(text, "t.pasm", dir, g, d);
+}
+
+// Independent golden MVM of isa.md §2.8 for a small block: y = sat16(rne(sum W x, f)).
+int32_t rne_shift(int64_t v, int s) {
+  int64_t q = v >> s;  // floor
+  int64_t r = v - (q << s);
+  int64_t h = int64_t(1) << (s - 1);
+  if (r > h || (r == h && (q & 1))) ++q;
+  return int32_t(std::min<int64_t>(32767, std::max<int64_t>(-32768, q)));
+}
+std::vector<int32_t> golden(const XbarWeights& w, const std::vector<int32_t>& x) {
+  std::vector<int32_t> y(w.cols);
+  for (unsigned j = 0; j < w.cols; ++j) {
+    int64_t acc = 0;
+    for (unsigned i = 0; i < w.rows && i < x.size(); ++i) acc += int64_t(w.at(i, j)) * x[i];
+    y[j] = rne_shift(acc, 12);
+  }
+  return y;
+}
+
+std::string tmpdir() {
+  auto p = std::filesystem::temp_directory_path() /
+           ("pumavp_isa_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::create_directories(p);
+  return p.string();
+}
+
+}  // namespace
+
+TEST(IsaAssembler, WorkedExample) {
+  Diagnostics d;
+  auto img = assemble_file(kExample, Geometry{}, d);
+  ASSERT_TRUE(img) << d.str();
+  EXPECT_EQ(d.error_count(), 0u);
+  EXPECT_EQ(d.warning_count(), 0u) << d.str();
+  const ImageHeader& h = img->header;
+  EXPECT_EQ(h.tiles, 2);           // highest tile used (1) + 1
+  EXPECT_EQ(h.cores_per_tile, 2);  // highest core used (1) + 1
+  EXPECT_EQ(h.num_mvmu, 2);
+  EXPECT_EQ(h.xbar_size, 128);
+  EXPECT_EQ(h.frac_bits, 12);
+  EXPECT_FALSE(h.panther);
+  // tensors
+  ASSERT_EQ(img->tensors.size(), 2u);
+  EXPECT_EQ(img->tensors[0], (Tensor{"x", 0, 0, 4, TensorDir::In, 1}));
+  EXPECT_EQ(img->tensors[1], (Tensor{"y", 1, 0, 2, TensorDir::Out, 0}));
+  // weights as written: q values times 4096
+  ASSERT_EQ(img->xbars.size(), 2u);
+  const XbarWeights& w1 = img->xbars[0];
+  EXPECT_EQ(w1.tile, 0); EXPECT_EQ(w1.core, 0); EXPECT_EQ(w1.mvmu, 0);
+  EXPECT_EQ(w1.rows, 4); EXPECT_EQ(w1.cols, 3);
+  EXPECT_EQ(w1.w, (std::vector<int32_t>{2048, -1024, 4096, 4096, 2048, 0, 1024, 1024, -2048,
+                                        -2048, 1024, 512}));
+  const XbarWeights& w2 = img->xbars[1];
+  EXPECT_EQ(w2.core, 1);
+  EXPECT_EQ(w2.rows, 3); EXPECT_EQ(w2.cols, 2);
+  EXPECT_EQ(w2.w, (std::vector<int32_t>{4096, -4096, 8192, 2048, 2048, -1024}));
+  // §10 expected values: x = [1.0, 0.5, -1.0, 2.0] gives layer-1 outputs -0.25, 0.25, 1.75
+  // and, after relu, layer-2 outputs 1.375, -0.3125.
+  auto y1 = golden(w1, {4096, 2048, -4096, 8192});
+  EXPECT_EQ(y1, (std::vector<int32_t>{-1024, 1024, 7168}));
+  auto y2 = golden(w2, {0, 1024, 7168});
+  EXPECT_EQ(y2, (std::vector<int32_t>{5632, -1280}));
+  // programs and the §10 encodings
+  ASSERT_EQ(img->programs.size(), 4u);
+  const Program& c0 = img->programs[0];
+  EXPECT_EQ(c0.tile, 0); EXPECT_EQ(c0.core, 0);
+  ASSERT_EQ(c0.words.size(), 7u);
+  EXPECT_EQ(c0.words[1], 0x0000020000100803ull);
+  EXPECT_EQ(c0.words[2], 0x000c000200000005ull);
+  EXPECT_EQ(c0.words[3], 0x000000000000004aull);
+  EXPECT_EQ(c0.words[4], 0x0080000100104487ull);
+  EXPECT_EQ(c0.words[5], 0x0008002208100806ull);
+  EXPECT_EQ(c0.words[6], 0x0000000000000002ull);
+  EXPECT_EQ(img->programs[1].core, 1);
+  EXPECT_EQ(img->programs[1].words.size(), 6u);
+  const Program& t0 = img->programs[2];
+  EXPECT_TRUE(t0.is_tile());
+  EXPECT_EQ(t0.words, (std::vector<uint64_t>{0x0000400040000820ull, 0x22}));
+  const Program& t1 = img->programs[3];
+  EXPECT_EQ(t1.tile, 1);
+  EXPECT_EQ(t1.words, (std::vector<uint64_t>{0x0000400040000021ull, 0x22}));
+  EXPECT_FALSE(validate_for_platform(*img, Geometry{}));
+}
+
+TEST(IsaAssembler, TableEncodings) {
+  // The remaining §10 table entries, as source text.
+  Diagnostics d;
+  auto img = asm_text(".core 0 0\n"
+                      "  alui.mul rf.0, rf.4, 0.5q, vec=8\n"
+                      "  brn.lt rf.2, rf.3, 7\n"
+                      "  nop\n nop\n nop\n nop\n nop\n"
+                      "  halt\n",
+                      d);
+  ASSERT_TRUE(img) << d.str();
+  EXPECT_EQ(img->programs[0].words[0], 0x01c1000204100088ull);
+  EXPECT_EQ(img->programs[0].words[1], 0x001c40620200008eull);
+}
+
+TEST(IsaAssembler, OperandSyntax) {
+  Diagnostics d;
+  auto img = asm_text(".equ BASE 40\n"
+                      ".equ R rf.10\n"
+                      ".core 0 0\n"
+                      "  copy out0.0+64, in1.5-2, vec=2\n"            // 256+64, 128+5-2
+                      "  set R+1, -32768\n"
+                      "  set R, 65535\n"
+                      "  set rf.0, -1.5q\n"
+                      "  set rf.0 BASE+2\n"                            // blanks as separators
+                      "  alu.lsh rf.0, rf.1, shift=3\n"
+                      "  alu.subs rf.0, in0.0, stride=4, vec=2\n"
+                      "  alu.rand rf.0, vec=4\n"
+                      "  load rf.0, rf.1, len=48\n"                    // w 16, vec 3
+                      "  load rf.0, rf.1, len=20\n"                    // w 10, vec 2
+                      "  store rf.1, rf.0, len=17, count=3\n"          // w 1, vec 17
+                      "  mvm mask=3 filter=8 stride=2\n"
+                      "  mcu u0=mvm u1=mvm\n"
+                      "l: aluint.mod rf.0, rf.1, rf.2\n"
+                      "  jmp l\n"
+                      "  brn.ge rf.0, rf.1, 0\n"
+                      "  HALT\n",
+                      d);
+  ASSERT_TRUE(img) << d.str();
+  Geometry g;
+  auto& w = img->programs[0].words;
+  auto dec = [&](size_t i) {
+    auto r = decode_core(w[i], g);
+    EXPECT_TRUE(r.ok()) << r.error.message;
+    return r.instr;
+  };
+  EXPECT_EQ(dec(0).dest, 320);
+  EXPECT_EQ(dec(0).src1, 131);
+  EXPECT_EQ(dec(0).vec, 2);
+  EXPECT_EQ(dec(1).dest, 523);
+  EXPECT_EQ(dec(1).imm, 0x8000);
+  EXPECT_EQ(dec(2).imm, 0xFFFF);
+  EXPECT_EQ(dec(3).imm, uint16_t(int16_t(-6144)));
+  EXPECT_EQ(dec(4).imm, 42);
+  EXPECT_EQ(dec(5).src3, 3);
+  EXPECT_EQ(dec(6).src3, 4);
+  EXPECT_EQ(dec(7).op, 24);
+  EXPECT_EQ(dec(7).vec, 4);
+  EXPECT_EQ(dec(8).width, 16);
+  EXPECT_EQ(dec(8).vec, 3);
+  EXPECT_EQ(dec(9).width, 10);
+  EXPECT_EQ(dec(9).vec, 2);
+  EXPECT_EQ(dec(10).width, 1);
+  EXPECT_EQ(dec(10).vec, 17);
+  EXPECT_EQ(dec(10).count, 3);
+  EXPECT_EQ(dec(11).mask, 3);
+  EXPECT_EQ(dec(11).filter, 8);
+  EXPECT_EQ(dec(11).stride, 2);
+  EXPECT_EQ(dec(12).mcu[0], 1);
+  EXPECT_EQ(dec(12).mcu[1], 1);
+  EXPECT_EQ(dec(14).target, 13);
+  EXPECT_EQ(dec(15).target, 0);
+  ASSERT_EQ(img->symbols.size(), 1u);
+  EXPECT_EQ(img->symbols[0], (Symbol{"l", 0, 0, 13}));
+}
+
+TEST(IsaAssembler, TileSyntax) {
+  Diagnostics d;
+  auto img = asm_text(".tile 3\n"
+                      "  send 100, 15, 0, len=32\n"
+                      "  receive 0, zero, count=65535, width=16, vec=1024\n"
+                      "  halt\n"
+                      ".tile 0\n halt\n",
+                      d);
+  ASSERT_TRUE(img) << d.str();
+  EXPECT_EQ(img->header.tiles, 4);
+  EXPECT_EQ(img->header.cores_per_tile, 1);
+  auto s = decode_tile(img->programs[0].words[0], img->geometry());
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s.instr.width, 16);
+  EXPECT_EQ(s.instr.vec, 2);
+  EXPECT_EQ(s.instr.fifo, 15);
+  auto r = decode_tile(img->programs[0].words[1], img->geometry());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.instr.fifo, 255);
+  EXPECT_EQ(r.instr.count, 65535);
+  EXPECT_EQ(disassemble(r.instr), "receive 0, zero, count=65535, width=16, vec=1024");
+}
+
+TEST(IsaAssembler, DataAndTensors) {
+  Diagnostics d;
+  auto img = asm_text(".tensor in0 in 0 10 8 count=3\n"
+                      ".tensor out0 out 0 20 1\n"
+                      ".data 0 100 count=2 format=q\n"
+                      "  0.5 -1 1q\n"
+                      "  2.5, 0x10q\n"  // hex q literals are not numbers: rejected
+                      ".end\n"
+                      ".data 0 200\n"
+                      "  1 -1 65535 0x8000 1.5q\n"
+                      ".end\n"
+                      ".core 0 0\n halt\n",
+                      d);
+  EXPECT_FALSE(img);
+  EXPECT_EQ(d.error_count(), 1u) << d.str();
+  Diagnostics d2;
+  img = asm_text(".tensor in0 in 0 10 8 count=3\n"
+                 ".tensor out0 out 0 20 1\n"
+                 ".data 0 100 count=2 format=q\n"
+                 "  0.5 -1 1q\n"
+                 "  2.5\n"
+                 ".end\n"
+                 ".data 0 200\n"
+                 "  1 -1 65535 0x8000 1.5q\n"
+                 ".end\n"
+                 ".core 0 0\n halt\n",
+                 d2);
+  ASSERT_TRUE(img) << d2.str();
+  ASSERT_EQ(img->data.size(), 2u);
+  EXPECT_EQ(img->data[0].addr, 100u);
+  EXPECT_EQ(img->data[0].count, 2);
+  EXPECT_EQ(img->data[0].words, (std::vector<int16_t>{2048, -4096, 4096, 10240}));
+  EXPECT_EQ(img->data[1].words, (std::vector<int16_t>{1, -1, -1, -32768, 6144}));
+  EXPECT_EQ(img->tensors[0], (Tensor{"in0", 0, 10, 8, TensorDir::In, 3}));
+}
+
+TEST(IsaAssembler, WeightFiles) {
+  std::string dir = tmpdir();
+  // int16 raw .npy, 2x3
+  std::string err;
+  ASSERT_TRUE(write_npy_file(dir + "/w.npy", NpyArray::make(NpyType::I16, {2, 3}, {1, 2, 3, -4, -5, -6}), err)) << err;
+  // float .npy for q
+  ASSERT_TRUE(write_npy_file(dir + "/wf.npy", NpyArray::make(NpyType::F32, {2, 2}, {0.5, -0.25, 1.0, 7.99}), err));
+  // text/csv
+  {
+    std::ofstream f(dir + "/w.csv");
+    f << "# comment\n1, 2\n3, 4\n5, 6\n";
+  }
+  std::string src =
+      ".xbar 0 0 0 file=w.npy\n"
+      ".xbar 0 0 1 file=w.npy transpose rows=4 cols=4\n"
+      ".xbar 0 1 0 file=wf.npy format=q\n"
+      ".xbar 0 1 1 file=w.csv\n"
+      ".core 0 0\n halt\n";
+  {
+    std::ofstream f(dir + "/k.pasm");
+    f << src;
+  }
+  Diagnostics d;
+  auto img = assemble_file(dir + "/k.pasm", Geometry{}, d);
+  ASSERT_TRUE(img) << d.str();
+  ASSERT_EQ(img->xbars.size(), 4u);
+  EXPECT_EQ(img->xbars[0].rows, 2);
+  EXPECT_EQ(img->xbars[0].cols, 3);
+  EXPECT_EQ(img->xbars[0].w, (std::vector<int32_t>{1, 2, 3, -4, -5, -6}));
+  EXPECT_EQ(img->xbars[1].rows, 4);
+  EXPECT_EQ(img->xbars[1].cols, 4);
+  EXPECT_EQ(img->xbars[1].w, (std::vector<int32_t>{1, -4, 0, 0, 2, -5, 0, 0, 3, -6, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(img->xbars[2].w, (std::vector<int32_t>{2048, -1024, 4096, int32_t(std::nearbyint(7.99f * 4096))}));
+  EXPECT_EQ(img->xbars[3].rows, 3);
+  EXPECT_EQ(img->xbars[3].w, (std::vector<int32_t>{1, 2, 3, 4, 5, 6}));
+  // raw format with a float file, a missing file, a too-large q value
+  {
+    std::ofstream f(dir + "/bad.pasm");
+    f << ".xbar 0 0 0 file=wf.npy\n.xbar 0 0 1 file=nope.npy\n"
+         ".xbar 0 1 0 rows=1 cols=1 format=q\n 8.0\n.end\n.core 0 0\n halt\n";
+  }
+  Diagnostics d2;
+  EXPECT_FALSE(assemble_file(dir + "/bad.pasm", Geometry{}, d2));
+  EXPECT_EQ(d2.error_count(), 3u) << d2.str();
+  std::filesystem::remove_all(dir);
+}
+
+TEST(IsaAssembler, PantherWeightsAndSlots) {
+  Diagnostics d;
+  auto img = asm_text(".config panther=true\n"
+                      ".xbar 0 0 0 format=q\n 1.0 -0.5\n.end\n"
+                      ".core 0 0\n"
+                      "  copy in0.1.0, out0.2.5, vec=4\n"
+                      "  mcu u0=mvm+opa u1=mtvm\n"
+                      "  crs mask=0b11\n"
+                      "  halt\n",
+                      d);
+  ASSERT_TRUE(img) << d.str();
+  EXPECT_TRUE(img->header.panther);
+  EXPECT_EQ(img->header.slices, 8);
+  EXPECT_EQ(img->xbars[0].w, (std::vector<int32_t>{1 << 24, -(1 << 23)}));  // fw = 24
+  auto c = decode_core(img->programs[0].words[0], img->geometry());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c.instr.dest, 128);
+  EXPECT_EQ(c.instr.src1, 768 + 2 * 128 + 5);
+  Diagnostics d2;
+  EXPECT_FALSE(asm_text(".core 0 0\n crs mask=1\n mcu u0=opa\n copy in0.1.0, rf.0\n halt\n", d2));
+  EXPECT_EQ(d2.error_count(), 3u) << d2.str();
+}
+
+TEST(IsaAssembler, DiagnosticFormat) {
+  Diagnostics d;
+  auto img = asm_text(".core 0 0\n"
+                      "        set rf.0, 0\n"
+                      "        lod in0.0, rf.0\n"
+                      "        halt\n",
+                      d);
+  EXPECT_FALSE(img);
+  ASSERT_EQ(d.error_count(), 1u);
+  EXPECT_EQ(d.str(),
+            "t.pasm:3:9: error: unknown mnemonic 'lod'\n"
+            "        lod in0.0, rf.0\n"
+            "        ^\n");
+}
+
+TEST(IsaAssembler, MultipleErrorsReported) {
+  Diagnostics d;
+  auto img = asm_text(".core 0 0\n"
+                      "  set rf.0, 70000\n"          // 2: immediate out of range
+                      "  copy rf.0, in5.0\n"         // 3: no MVMU 5
+                      "  alu.foo rf.0, rf.1\n"       // 4: unknown op
+                      "  alu.add rf.0, rf.1\n"       // 5: missing operand
+                      "  load rf.0, rf.1, width=4, len=8\n"  // 6: len with width
+                      "  jmp nowhere\n"              // 7: undefined label
+                      "  store 5, rf.0\n"            // 8: address register outside RF (code 6)
+                      "  alu.relu rf.500, rf.0, vec=20\n"    // 9: straddles the RF end
+                      "  halt\n",
+                      d);
+  EXPECT_FALSE(img);
+  EXPECT_EQ(d.error_count(), 8u) << d.str();
+  std::vector<unsigned> lines;
+  for (const auto& x : d.items()) lines.push_back(x.line);
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(lines, (std::vector<unsigned>{2, 3, 4, 5, 6, 7, 8, 9}));
+  std::string s = d.str();
+  EXPECT_NE(s.find("t.pasm:2:13: error: immediate 70000 out of range"), std::string::npos) << s;
+  EXPECT_NE(s.find("t.pasm:3:14: error:"), std::string::npos) << s;
+  EXPECT_NE(s.find("undefined label 'nowhere'"), std::string::npos) << s;
+  EXPECT_NE(s.find("address register"), std::string::npos) << s;
+}
+
+TEST(IsaAssembler, StructuralErrorsAndWarnings) {
+  Diagnostics d;
+  auto img = asm_text(".core 0 0\n  set rf.0, 1\n"      // warning: no halt
+                      ".tile 0\n  send 0, 0, 0\n  halt\n"
+                      ".core 0 0\n  halt\n"              // duplicate section
+                      "  nop\n",
+                      d);
+  EXPECT_FALSE(img);
+  EXPECT_EQ(d.error_count(), 1u) << d.str();
+  EXPECT_EQ(d.warning_count(), 1u) << d.str();
+  EXPECT_NE(d.str().find("t.pasm:1:1: warning:"), std::string::npos) << d.str();
+  EXPECT_NE(d.str().find("second section for core 0.0 (first at line 1)"), std::string::npos);
+  Diagnostics d2;
+  EXPECT_FALSE(asm_text("halt\n.core 0 0\nx: halt\nx: halt\n.xbar 0 0 0\n 1 2\n"
+                        ".core 0 1\n.config tiles=2\n.tensor a in 0 0 1\n.tensor a in 0 0 1\n",
+                        d2));
+  // instruction outside a section, duplicate label, missing .end, empty section, .config late,
+  // duplicate tensor
+  EXPECT_EQ(d2.error_count(), 6u) << d2.str();
+  Diagnostics d3;
+  EXPECT_FALSE(asm_text(".config tiles=1 cores=1\n.core 0 1\n halt\n.tile 0\n send 0, 0, 1\n halt\n", d3));
+  EXPECT_EQ(d3.error_count(), 2u) << d3.str();  // core 1 beyond cores=1, send to tile 1
+  Diagnostics d4;
+  EXPECT_FALSE(asm_text(".config xbar_size=100\n.core 0 0\n halt\n", d4));
+  EXPECT_EQ(d4.error_count(), 1u) << d4.str();
+  Diagnostics d5;  // branch target beyond the section
+  EXPECT_FALSE(asm_text(".core 0 0\n jmp 2\n halt\n", d5));
+  EXPECT_NE(d5.str().find("branch target 2 beyond"), std::string::npos) << d5.str();
+  // instruction memory overflow
+  std::string big = ".core 0 0\n";
+  for (int i = 0; i < 513; ++i) big += " nop\n";
+  Diagnostics d6;
+  EXPECT_FALSE(asm_text(big, d6));
+  EXPECT_NE(d6.str().find("program size"), std::string::npos) << d6.str();
+}
+
+TEST(IsaAssembler, WordDirectiveIsUnchecked) {
+  Diagnostics d;
+  auto img = asm_text(".core 0 0\n .word 0x0\n .word 0xffffffffffffffff\n .word 2\n", d);
+  ASSERT_TRUE(img) << d.str();
+  EXPECT_EQ(img->programs[0].words, (std::vector<uint64_t>{0, ~0ull, 2}));
+  EXPECT_EQ(validate_for_platform(*img, Geometry{}).code, ErrorCode::IllegalInstr);
+}
+
+TEST(IsaAssembler, RandomGarbageNeverCrashes) {
+  std::mt19937 rng(4242);
+  const char* vocab[] = {".core", ".tile", ".xbar", ".data", ".tensor", ".end", ".equ", ".config",
+                         ".word", "halt", "set", "alu.add", "alui.mul", "load", "store", "mvm",
+                         "send", "receive", "jmp", "brn.lt", "mcu", "rf.0", "in0.0", "out1.127+",
+                         "0x", "-", "0b102", "1.5q", "=", ",", ",,", "len=", "vec=1025", "zero",
+                         "#", ":", "lbl:", "99999999999999999999999", "q", "file=/nonexistent",
+                         "transpose", "count=0", "mask=0b11", "in9.9.9", "rf.-1", "\t", "x"};
+  const size_t nv = sizeof vocab / sizeof vocab[0];
+  for (int iter = 0; iter < 300; ++iter) {
+    std::string text;
+    int lines = int(rng() % 30) + 1;
+    for (int l = 0; l < lines; ++l) {
+      if (rng() % 4 == 0) {
+        int n = int(rng() % 40);
+        for (int k = 0; k < n; ++k) text += char(32 + rng() % 95);
+      } else {
+        int n = int(rng() % 8);
+        for (int k = 0; k < n; ++k) {
+          text += vocab[rng() % nv];
+          text += rng() % 3 ? " " : "";
+        }
+      }
+      text += '\n';
+    }
+    Diagnostics d;
+    auto img = asm_text(text, d);
+    if (img) {
+      // whatever was accepted is a writable, readable image
+      auto b = write_image(*img);
+      EXPECT_TRUE(read_image(b).ok()) << text;
+    } else {
+      EXPECT_GT(d.error_count(), 0u);
+    }
+  }
+}
