@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "isa/encoding.h"
+#include "xbar/lut.h"
 #include "tile/mem_extension.h"
 
 namespace pumavp::node {
@@ -20,11 +21,13 @@ Node::Node(sc_module_name name, const PlatformConfig& cfg, Stats& stats)
       c_runs_(stats.counter("node.runs")),
       c_discarded_(stats.counter("node.discarded_packets")) {
   mesh_ = std::make_unique<noc::Mesh>("mesh", cfg_, stats, &monitor_, "node.noc");
+  // One set of function tables for the whole node (same numerics everywhere).
+  auto luts = std::make_shared<const xbar::LutSet>(cfg_.numerics.frac_bits, cfg_.numerics.lut_bits);
   tiles_.reserve(cfg_.node.tiles);
   host_init_.reserve(cfg_.node.tiles);
   for (unsigned t = 0; t < cfg_.node.tiles; ++t) {
     tiles_.push_back(std::make_unique<tile::Tile>(("tile" + std::to_string(t)).c_str(), cfg_, t,
-                                                  stats, monitor_));
+                                                  stats, monitor_, luts));
     tile::Tile& tl = *tiles_.back();
     tl.noc_out.bind(mesh_->ni(t).tile_in);
     mesh_->ni(t).to_tile.bind(tl.noc_in);
