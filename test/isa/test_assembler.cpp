@@ -23,8 +23,9 @@ std::optional<KernelImage> asm_text(const std::string& text, Diagnostics& d,
 
 // Independent golden MVM of isa.md §2.8 for a small block: y = sat16(rne(sum W x, f)).
 int32_t rne_shift(int64_t v, int s) {
-  int64_t q = v >> s;  // floor
-  int64_t r = v - (q << s);
+  const int64_t d = int64_t(1) << s;
+  int64_t q = v >= 0 ? v / d : -((-v + d - 1) / d);  // floor
+  int64_t r = v - q * d;
   int64_t h = int64_t(1) << (s - 1);
   if (r > h || (r == h && (q & 1))) ++q;
   return int32_t(std::min<int64_t>(32767, std::max<int64_t>(-32768, q)));
@@ -403,13 +404,17 @@ TEST(IsaAssembler, RandomGarbageNeverCrashes) {
                          "#", ":", "lbl:", "99999999999999999999999", "q", "file=/nonexistent",
                          "transpose", "count=0", "mask=0b11", "in9.9.9", "rf.-1", "\t", "x"};
   const size_t nv = sizeof vocab / sizeof vocab[0];
-  for (int iter = 0; iter < 300; ++iter) {
+  for (int iter = 0; iter < 500; ++iter) {
     std::string text;
     int lines = int(rng() % 30) + 1;
     for (int l = 0; l < lines; ++l) {
       if (rng() % 4 == 0) {
         int n = int(rng() % 40);
-        for (int k = 0; k < n; ++k) text += char(32 + rng() % 95);
+        bool binary = rng() % 2;
+        for (int k = 0; k < n; ++k) {
+          char c = binary ? char(1 + rng() % 255) : char(32 + rng() % 95);
+          text += c == '\n' ? ' ' : c;
+        }
       } else {
         int n = int(rng() % 8);
         for (int k = 0; k < n; ++k) {

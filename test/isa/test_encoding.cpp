@@ -214,7 +214,7 @@ TEST(IsaEncoding, RandomWordsDecodeCanonically) {
   Rng r(777);
   Geometry pan = panther_geom();
   int accepted = 0;
-  for (int i = 0; i < 200000; ++i) {
+  for (int i = 0; i < 100000; ++i) {
     uint64_t w = r.u64();
     // thin out the bits so that some words are legal
     w &= r.u64() & r.u64();
