@@ -394,3 +394,114 @@ TEST(NodeBuild, FullPumaNodeBuildsAndRuns) {
       << b.node->report();
   std::cout << "full node build: " << build_s << " s\n";
 }
+
+// Two flows on a 4x4 node, 8 packets of 16 words each, in separate runs: alone and together.
+static double flows_run_cycles(Bench& b, const std::vector<std::pair<unsigned, unsigned>>& flows) {
+  std::ostringstream p;
+  for (size_t k = 0; k < flows.size(); ++k) {
+    const auto [src, dst] = flows[k];
+    std::vector<int16_t> v(128);
+    for (int i = 0; i < 128; ++i) v[i] = static_cast<int16_t>(src * 1000 + i);
+    p << ".data " << src << " 0 count=1\n" << join(v, 0, 128) << "\n.end\n"
+      << ".tile " << src << "\n  send 0, " << k << ", " << dst << ", width=16, vec=8\n  halt\n"
+      << ".tile " << dst << "\n  receive 200, " << k << ", count=1, width=16, vec=8\n  halt\n";
+  }
+  b.load(p.str());
+  EXPECT_EQ(b.node->run_standalone(sc_time(1, sc_core::SC_MS)), RunStatus::Done) << b.node->report();
+  for (const auto& [src, dst] : flows) {
+    std::vector<int16_t> got;
+    EXPECT_TRUE(b.node->host_read(dst, 200, 128, got));
+    EXPECT_EQ(got.size() == 128 ? got[127] : -1, static_cast<int16_t>(src * 1000 + 127));
+  }
+  return b.run_cycles();
+}
+
+TEST(NodeNoc, FlowsSharingALinkTakeLongerThanEitherAlone) {
+  Bench b("small.yaml", {"node.tiles=16", "noc.concentration=1"});
+  // Row 0: 0 -> 3 (links r0.E r1.E r2.E) and 1 -> 2 (r1.E) share r1.E.
+  const double a = flows_run_cycles(b, {{0, 3}});
+  const double c = flows_run_cycles(b, {{1, 2}});
+  const double both = flows_run_cycles(b, {{0, 3}, {1, 2}});
+  EXPECT_GT(both, std::max(a, c));
+  EXPECT_EQ(b.stats.counter_value("node.noc.r1.E.flits"), 4u * 8 * 9);  // a, c, both (2 flows)
+}
+
+TEST(NodeNoc, FlowsOnDisjointLinksDoNotSlowEachOther) {
+  Bench b("small.yaml", {"node.tiles=16", "noc.concentration=1"});
+  // 0 -> 1 (r0.E, r1.L0), 2 -> 3 (r2.E, r3.L0), 12 -> 8 (r12.N, r8.L0).
+  const double a = flows_run_cycles(b, {{0, 1}});
+  const double c = flows_run_cycles(b, {{2, 3}});
+  const double d = flows_run_cycles(b, {{12, 8}});
+  EXPECT_DOUBLE_EQ(a, c);
+  EXPECT_DOUBLE_EQ(a, d);
+  const double all = flows_run_cycles(b, {{0, 1}, {2, 3}, {12, 8}});
+  EXPECT_NEAR(all, a, 1e-6);
+}
+
+TEST(NodeDeadlock, UnitsWaitingOnlyForHostInputDeadlockWhenNothingElseCanHappen) {
+  Bench b("small.yaml");
+  b.load(".tensor x in 0 8 3\n.tensor y out 1 40 3\n"
+         ".tile 0\n  send 8, 0, 1, width=3\n  halt\n"
+         ".tile 1\n  receive 40, 0, count=1, width=3\n  halt\n");
+  EXPECT_EQ(b.node->run_standalone(), RunStatus::Error);
+  EXPECT_EQ(b.node->error().code, 8u);
+  const auto& units = b.node->monitor().blocked_units();
+  ASSERT_EQ(units.size(), 2u) << b.node->report();
+  EXPECT_TRUE(units[0].block.host_input);
+  EXPECT_EQ(units[0].block.addr, 8u);
+  EXPECT_FALSE(units[1].block.host_input);
+  EXPECT_NE(b.node->report().find("a host input"), std::string::npos) << b.node->report();
+}
+
+// Packets left stuck in the mesh by a failed run must not leak into the next run.
+TEST(NodeRun, RunAfterDeadlockWithStuckPacketsAndAfterAbortIsClean) {
+  Bench b("small.yaml");
+  // A host-side process that aborts the run 300 ns after being told to (modules must exist
+  // before the simulation starts).
+  struct Aborter : sc_core::sc_module {
+    SC_HAS_PROCESS(Aborter);
+    node::Node* n;
+    sc_core::sc_event go;
+    Aborter(sc_core::sc_module_name nm, node::Node* node) : sc_module(nm), n(node) { SC_THREAD(run); }
+    void run() {
+      for (;;) {
+        wait(go);
+        wait(sc_time(300, SC_NS));
+        n->abort();
+      }
+    }
+  } aborter("aborter", b.node.get());
+  const std::string stuck =
+      ".data 1 0 count=1\n1 2 3 4 5 6\n.end\n"
+      ".tile 1\n  send 0, 2, 0, width=1, vec=6\n  halt\n"
+      ".core 0 3\n  set rf.0, 77\n  load rf.4, rf.0, width=2\n  halt\n";
+  b.load(stuck);
+  ASSERT_EQ(b.node->run_standalone(), RunStatus::Error);
+  ASSERT_EQ(b.node->error().code, 8u);
+  EXPECT_GE(b.node->discarded_packets(), 4u);
+  // Same FIFO, fresh program: exactly its own two packets arrive.
+  b.load(".data 1 0 count=1\n-5 -6\n.end\n"
+         ".tile 1\n  send 0, 2, 0, width=1, vec=2\n  halt\n"
+         ".tile 0\n  receive 10, 2, count=1, width=1, vec=2\n  halt\n");
+  ASSERT_EQ(b.node->run_standalone(sc_time(1, sc_core::SC_MS)), RunStatus::Done) << b.node->report();
+  std::vector<int16_t> got;
+  ASSERT_TRUE(b.node->host_read(0, 10, 2, got));
+  EXPECT_EQ(got, (std::vector<int16_t>{-5, -6}));
+  EXPECT_EQ(b.node->discarded_packets(), 0u);
+
+  // Abort from a process while packets are stuck, then run again.
+  b.load(".data 1 0 count=1\n1 2 3 4 5 6\n.end\n"
+         ".tile 1\n  send 0, 2, 0, width=1, vec=6\n  halt\n"
+         ".tile 0\n  receive 10, 3, count=1, width=1\n  halt\n"
+         ".tensor never in 0 100 1\n"
+         ".core 0 0\n  set rf.0, 100\n  load rf.4, rf.0\n  halt\n");
+  aborter.go.notify(sc_core::SC_ZERO_TIME);
+  ASSERT_EQ(b.node->run_standalone(sc_time(1, sc_core::SC_MS)), RunStatus::Error);
+  EXPECT_EQ(b.node->error().code, 10u) << b.node->report();
+  b.load(".data 1 0 count=1\n7 8\n.end\n"
+         ".tile 1\n  send 0, 2, 0, width=1, vec=2\n  halt\n"
+         ".tile 0\n  receive 10, 2, count=1, width=1, vec=2\n  halt\n");
+  ASSERT_EQ(b.node->run_standalone(sc_time(1, sc_core::SC_MS)), RunStatus::Done) << b.node->report();
+  ASSERT_TRUE(b.node->host_read(0, 10, 2, got));
+  EXPECT_EQ(got, (std::vector<int16_t>{7, 8}));
+}
