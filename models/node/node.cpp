@@ -95,9 +95,10 @@ void Node::abort(const std::string& why) {
 }
 
 void Node::reset() {
-  if (busy()) monitor_.stop(0, "reset");
+  const bool was_busy = busy();
+  if (was_busy) monitor_.stop(0, "reset");  // end_method flushes the mesh (process context)
   for (auto& t : tiles_) t->reset();
-  mesh_->flush();
+  if (!was_busy) mesh_->flush();
   monitor_.reset();
   loaded_ = false;
   discarded_ = 0;

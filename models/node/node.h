@@ -76,8 +76,9 @@ class Node : public sc_core::sc_module {
 
   // ---- commands ----
   // Validates `img` completely (isa::validate_for_platform) before touching any state, then
-  // clears every tile and programs instruction memories, crossbars, preloads. Not while a
-  // run is in progress (code 10... no: returns code 0xFF with a message, state unchanged).
+  // clears every tile and programs instruction memories, crossbars, preloads. Untimed (the
+  // host interface models DMA and crossbar-programming time on top). While a run is in
+  // progress nothing happens and code 0xFF is returned.
   LoadResult load(const isa::KernelImage& img);
   bool loaded() const { return loaded_; }
   // START: every tile and core program runs until all halt (isa.md §5). False (nothing
@@ -86,7 +87,8 @@ class Node : public sc_core::sc_module {
   // Stop a run in progress with ERROR_CODE 10 (no-op when idle).
   void abort(const std::string& why = "aborted by the host");
   // Power-on state: nothing loaded, memories/attributes/FIFOs/crossbars cleared, network
-  // emptied, status Idle.
+  // emptied, status Idle. A run in progress is stopped first (its end-of-run clean-up runs
+  // in the next delta, from the node's own process; end_event() is notified).
   void reset();
 
   // ---- status ----
