@@ -1,0 +1,236 @@
+#include "host/rv32_core.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace pumavp::host {
+
+Rv32Core::Rv32Core(sc_core::sc_module_name name, const HostConfig& cfg)
+    : sc_core::sc_module(name), socket("socket"), cfg_(cfg), hart_(*this) {
+  if (cfg.cpu_mhz == 0) throw std::invalid_argument("host.cpu_mhz must be > 0");
+  period_ = sc_core::sc_time(1000.0 / cfg.cpu_mhz, sc_core::SC_NS);
+  tlm::tlm_global_quantum::instance().set(sc_core::sc_time(static_cast<double>(cfg.quantum_ns), sc_core::SC_NS));
+  socket.register_invalidate_direct_mem_ptr(this, &Rv32Core::invalidate_dmi);
+  SC_THREAD(thread);
+}
+
+void Rv32Core::set_memory_range(uint32_t base, uint32_t size) {
+  mem_base_ = base;
+  mem_size_ = size;
+  hart_.set_code_region(base, size);
+}
+
+void Rv32Core::reset(uint32_t pc) { hart_.reset(pc); }
+
+void Rv32Core::set_irq(unsigned bit, bool level) {
+  hart_.set_irq_line(bit, level);
+  if (level) wake_ev_.notify();
+}
+
+sc_core::sc_time Rv32Core::batch_offset() const {
+  return qk_.get_local_time() + period_ * static_cast<double>(hart_.slots() - batch_start_);
+}
+
+sc_core::sc_time Rv32Core::local_time_stamp() const {
+  return sc_core::sc_time_stamp() + (running_ ? batch_offset() : sc_core::SC_ZERO_TIME);
+}
+
+void Rv32Core::flush_batch() {
+  const uint64_t n = hart_.slots() - batch_start_;
+  batch_start_ = hart_.slots();
+  if (n) qk_.inc(period_ * static_cast<double>(n));
+}
+
+void Rv32Core::add_latency(const sc_core::sc_time& t) {
+  if (t <= sc_core::SC_ZERO_TIME) return;
+  const uint64_t c = static_cast<uint64_t>(std::ceil(t / period_ - 1e-9));
+  hart_.add_stall_cycles(c);
+  qk_.inc(period_ * static_cast<double>(c));
+}
+
+void Rv32Core::acquire_dmi() {
+  tlm::tlm_generic_payload p;
+  p.set_command(tlm::TLM_READ_COMMAND);
+  p.set_address(mem_base_);
+  tlm::tlm_dmi dmi;
+  if (socket->get_direct_mem_ptr(p, dmi) && dmi.is_read_write_allowed() && dmi.get_dmi_ptr()) {
+    const uint64_t start = dmi.get_start_address(), end = dmi.get_end_address();
+    if (start <= 0xffffffffull && end >= start) {
+      const uint64_t size = std::min<uint64_t>(end - start + 1, 0x100000000ull - start);
+      hart_.set_fast_region(static_cast<uint32_t>(start), static_cast<uint32_t>(std::min<uint64_t>(size, 0xffffffffull)),
+                            dmi.get_dmi_ptr());
+      dmi_valid_ = true;
+      ++dmi_grants_;
+      return;
+    }
+  }
+  dmi_valid_ = false;
+}
+
+void Rv32Core::invalidate_dmi(sc_dt::uint64, sc_dt::uint64) {
+  hart_.clear_fast_region();
+  dmi_valid_ = false;
+}
+
+bool Rv32Core::transport(tlm::tlm_command cmd, uint32_t addr, unsigned size, uint8_t* data) {
+  tlm::tlm_generic_payload& p = payload_;
+  p.set_command(cmd);
+  p.set_address(addr);
+  p.set_data_ptr(data);
+  p.set_data_length(size);
+  p.set_streaming_width(size);
+  p.set_byte_enable_ptr(nullptr);
+  p.set_byte_enable_length(0);
+  p.set_dmi_allowed(false);
+  p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time delay;
+  if (cmd == tlm::TLM_WRITE_COMMAND && !in_memory(addr) && running_) {
+    flush_batch();
+    qk_.sync();
+  } else {
+    delay = running_ ? batch_offset() : sc_core::SC_ZERO_TIME;
+  }
+  const sc_core::sc_time before = delay;
+  socket->b_transport(p, delay);
+  if (running_) add_latency(delay - before);
+  return p.is_response_ok();
+}
+
+bool Rv32Core::load(uint32_t addr, unsigned size, uint32_t& value) {
+  uint8_t buf[4] = {};
+  const bool ok = transport(tlm::TLM_READ_COMMAND, addr, size, buf);
+  value = static_cast<uint32_t>(buf[0]) | (static_cast<uint32_t>(buf[1]) << 8) |
+          (static_cast<uint32_t>(buf[2]) << 16) | (static_cast<uint32_t>(buf[3]) << 24);
+  return ok;
+}
+
+bool Rv32Core::store(uint32_t addr, unsigned size, uint32_t value) {
+  uint8_t buf[4] = {static_cast<uint8_t>(value), static_cast<uint8_t>(value >> 8),
+                    static_cast<uint8_t>(value >> 16), static_cast<uint8_t>(value >> 24)};
+  return transport(tlm::TLM_WRITE_COMMAND, addr, size, buf);
+}
+
+bool Rv32Core::fetch16(uint32_t addr, uint16_t& parcel) {
+  uint8_t buf[2] = {};
+  const bool ok = transport(tlm::TLM_READ_COMMAND, addr, 2, buf);
+  parcel = static_cast<uint16_t>(buf[0] | (buf[1] << 8));
+  return ok;
+}
+
+uint64_t Rv32Core::mtime() { return mtime_source ? mtime_source(local_time_stamp()) : 0; }
+
+void Rv32Core::set_reg(unsigned i, uint32_t v) {
+  if (i == 32) hart_.set_pc(v);
+  else hart_.set_reg(i, v);
+}
+
+unsigned Rv32Core::debug_read(uint64_t addr, uint8_t* buf, unsigned len) {
+  tlm::tlm_generic_payload p;
+  p.set_command(tlm::TLM_READ_COMMAND);
+  p.set_address(addr);
+  p.set_data_ptr(buf);
+  p.set_data_length(len);
+  p.set_streaming_width(len);
+  return socket->transport_dbg(p);
+}
+
+unsigned Rv32Core::debug_write(uint64_t addr, const uint8_t* buf, unsigned len) {
+  tlm::tlm_generic_payload p;
+  p.set_command(tlm::TLM_WRITE_COMMAND);
+  p.set_address(addr);
+  p.set_data_ptr(const_cast<uint8_t*>(buf));
+  p.set_data_length(len);
+  p.set_streaming_width(len);
+  const unsigned n = socket->transport_dbg(p);
+  if (n && addr <= 0xffffffffull) hart_.invalidate_decode(static_cast<uint32_t>(addr), n);
+  return n;
+}
+
+void Rv32Core::halt() {
+  hart_.request_halt();
+  wake_ev_.notify();
+}
+
+void Rv32Core::resume() {
+  if (!halted_) return;
+  hart_.clear_halt();
+  if (hart_.breakpoints().count(hart_.pc())) hart_.step_over_breakpoint();
+  halted_ = false;
+  resume_ev_.notify();
+}
+
+void Rv32Core::step() {
+  step_pending_ = true;
+  resume();
+}
+
+void Rv32Core::stop_and_wait(StopReason why) {
+  qk_.sync();
+  halted_ = true;
+  stop_reason_ = why;
+  stopped_ev_.notify();
+  if (on_stop) on_stop(why);
+  while (halted_) sc_core::wait(resume_ev_);
+}
+
+void Rv32Core::thread() {
+  qk_.reset();
+  running_ = true;
+  batch_start_ = hart_.slots();
+  if (start_halted_) stop_and_wait(StopReason::Halt);
+  bool dmi_tried = false;
+  for (;;) {
+    if (cfg_.dmi && !dmi_valid_ && mem_size_ && !dmi_tried) {
+      acquire_dmi();
+      dmi_tried = !dmi_valid_;  // a refused grant is not asked for again
+    }
+    const sc_core::sc_time q = tlm::tlm_global_quantum::instance().get();
+    const sc_core::sc_time local = qk_.get_local_time();
+    uint64_t budget = 1;
+    if (!step_pending_) {
+      if (q == sc_core::SC_ZERO_TIME) budget = 1;
+      else if (q > local) budget = std::max<uint64_t>(1, static_cast<uint64_t>((q - local) / period_));
+    }
+    if (on_poll && ++poll_count_ >= poll_batches) {
+      poll_count_ = 0;
+      on_poll();
+    }
+    batch_start_ = hart_.slots();
+    const Rv32Hart::Stop s = hart_.run(budget);
+    flush_batch();
+    switch (s) {
+      case Rv32Hart::Stop::Budget:
+        if (step_pending_) {
+          step_pending_ = false;
+          stop_and_wait(StopReason::Step);
+        } else if (qk_.need_sync()) {
+          qk_.sync();
+        }
+        break;
+      case Rv32Hart::Stop::Wfi: {
+        qk_.sync();
+        const sc_core::sc_time t0 = sc_core::sc_time_stamp();
+        while (hart_.in_wfi() && !hart_.wake_pending() && !hart_.halt_requested())
+          sc_core::wait(wake_ev_);
+        const double slept = (sc_core::sc_time_stamp() - t0) / period_;
+        hart_.add_stall_cycles(static_cast<uint64_t>(slept));
+        qk_.reset();
+        break;
+      }
+      case Rv32Hart::Stop::Halted:
+        stop_and_wait(StopReason::Halt);
+        break;
+      case Rv32Hart::Stop::Breakpoint:
+        step_pending_ = false;
+        stop_and_wait(StopReason::Breakpoint);
+        break;
+      case Rv32Hart::Stop::Exit:
+        qk_.sync();
+        stop_reason_ = StopReason::Exit;
+        running_ = false;
+        return;
+    }
+  }
+}
+
+}  // namespace pumavp::host

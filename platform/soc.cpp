@@ -1,0 +1,113 @@
+#include "soc.h"
+
+#include <chrono>
+#include <cstring>
+
+namespace pumavp {
+namespace {
+sc_core::sc_time ns(unsigned v) { return sc_core::sc_time(static_cast<double>(v), sc_core::SC_NS); }
+}  // namespace
+
+Soc::Soc(sc_core::sc_module_name name, const PlatformConfig& cfg)
+    : sc_core::sc_module(name),
+      cfg_(cfg),
+      bus_("bus", ns(cfg.host.bus_ns)),
+      dram_("dram", static_cast<uint64_t>(cfg.host.dram_mib) << 20, ns(cfg.host.dram_ns), cfg.host.dmi),
+      uart_("uart", cfg.host.uart_file),
+      clint_("clint", cfg.host.mtime_hz),
+      plic_("plic"),
+      finisher_("finisher"),
+      cpu_("cpu", cfg.host) {
+  const uint64_t dram_size = dram_.size();
+  if (dram_size == 0 || dram_size > 0x80000000ull)
+    throw ConfigError("host.dram_mib must be between 1 and 2048");
+  bus_.map(finisher_.socket, kFinisherBase, kFinisherSize, "finisher");
+  bus_.map(clint_.socket, kClintBase, kClintSize, "clint");
+  bus_.map(plic_.socket, kPlicBase, kPlicSize, "plic");
+  bus_.map(uart_.socket, kUartBase, kUartSize, "uart");
+  bus_.map(dram_.socket, kDramBase, dram_size, "dram");
+  cpu_.socket.bind(bus_.target);
+  cpu_.set_memory_range(static_cast<uint32_t>(kDramBase), static_cast<uint32_t>(dram_size));
+
+  // Interrupt wiring (synchronous callbacks, see host/irq.h).
+  clint_.msip_irq = [this](bool l) { cpu_.set_irq(host::kIrqMsi, l); };
+  clint_.mtip_irq = [this](bool l) { cpu_.set_irq(host::kIrqMti, l); };
+  plic_.meip_irq = [this](bool l) { cpu_.set_irq(host::kIrqMei, l); };
+  uart_.irq = [this](bool l) { plic_.set_source(host::Plic::kSourceUart, l); };
+  cpu_.mtime_source = [this](const sc_core::sc_time& t) { return clint_.mtime_at(t); };
+  // Writes into DRAM by other initiators (DMA, debugger) drop decoded instructions there.
+  dram_.on_write = [this](uint64_t off, unsigned len) {
+    cpu_.hart().invalidate_decode(static_cast<uint32_t>(kDramBase + off), len);
+  };
+  finisher_.on_finish = [this](int) {
+    cpu_.request_exit();
+    sc_core::sc_pause();
+  };
+}
+
+void Soc::attach_accelerator(tlm::tlm_target_socket<>& csr, tlm::tlm_target_socket<>& window,
+                             tlm::tlm_initiator_socket<>* dma, sc_core::sc_signal_in_if<bool>* irq) {
+  bus_.map(csr, kAccelCsrBase, kAccelCsrSize, "accel.csr");
+  bus_.map(window, kAccelWindowBase, kAccelWindowSize, "accel.window");
+  if (dma) dma->bind(bus_.target);
+  if (irq) {
+    sc_core::sc_spawn_options o;
+    o.spawn_method();
+    o.set_sensitivity(&irq->value_changed_event());
+    o.dont_initialize();
+    sc_core::sc_spawn([this, irq] { plic_.set_source(host::Plic::kSourceAccel, irq->read()); },
+                      sc_core::sc_gen_unique_name("accel_irq"), &o);
+  }
+  accel_attached_ = true;
+}
+
+host::IrqLine Soc::accelerator_irq() {
+  return [this](bool l) { plic_.set_source(host::Plic::kSourceAccel, l); };
+}
+
+void Soc::load_elf(const std::string& path) { load_elf(host::ElfFile::read_file(path)); }
+
+void Soc::load_elf(const host::ElfFile& elf) {
+  uint8_t* mem = dram_.data();
+  elf.load(
+      [mem](uint32_t addr, const uint8_t* data, uint32_t len) {
+        uint8_t* dst = mem + (addr - kDramBase);
+        if (data) std::memcpy(dst, data, len);
+        else std::memset(dst, 0, len);
+      },
+      {{kDramBase, dram_.size()}});
+  elf_ = std::make_unique<host::ElfFile>(elf);
+  cpu_.reset(elf.entry());
+}
+
+RunSummary Soc::run(const sc_core::sc_time& max_time) {
+  RunSummary r;
+  const auto w0 = std::chrono::steady_clock::now();
+  const uint64_t i0 = cpu_.instret();
+  const sc_core::sc_time t0 = sc_core::sc_time_stamp();
+  if (max_time > sc_core::SC_ZERO_TIME) sc_core::sc_start(max_time, sc_core::SC_EXIT_ON_STARVATION);
+  else sc_core::sc_start();
+  const auto w1 = std::chrono::steady_clock::now();
+  uart_.flush();
+  r.wall_s = std::chrono::duration<double>(w1 - w0).count();
+  r.host_instructions = cpu_.instret() - i0;
+  if (finisher_.finished()) {
+    r.exit_code = finisher_.exit_code();
+    r.exit_reason = "finisher";
+    r.sim_time_ns = finisher_.finish_time().to_seconds() * 1e9;
+  } else if (max_time > sc_core::SC_ZERO_TIME && sc_core::sc_time_stamp() - t0 >= max_time) {
+    r.exit_code = kExitMaxTime;
+    r.exit_reason = "max-time";
+    r.sim_time_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  } else {
+    r.exit_code = kExitDeadlock;
+    r.exit_reason = cpu_.halted() ? "halted" : "deadlock";
+    r.sim_time_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  }
+  stats_.counter("host.instret") = cpu_.instret();
+  stats_.counter("host.cycles") = cpu_.hart().cycles();
+  stats_.counter("host.uart_tx_bytes") = uart_.tx_count();
+  return r;
+}
+
+}  // namespace pumavp

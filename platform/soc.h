@@ -1,0 +1,92 @@
+// pumavp::Soc — the host SoC of architecture.md §2: RV32IMAC ISS, bus, DRAM, UART, CLINT,
+// PLIC and test finisher, built from a PlatformConfig, plus reserved bus regions for the
+// accelerator (CSRs at 0x4000_0000, 4 KiB; window at 0x5000_0000, 16 MiB) that stay unmapped
+// (access faults) until attach_accelerator() fills them.
+//
+//   pumavp::Soc soc("soc", cfg);
+//   soc.attach_accelerator(node.csr_socket, node.window_socket, &node.dma_socket, &node.irq);
+//   soc.load_elf("fw.elf");                 // before run(); throws host::ElfError
+//   pumavp::RunSummary r = soc.run(sc_core::sc_time(10, sc_core::SC_MS));
+//
+// run() simulates until the firmware writes the test finisher (exit_reason "finisher", exit
+// code from the finisher), until max_time of simulated time has passed ("max-time", exit
+// code Soc::kExitMaxTime), or until nothing is left to simulate — e.g. the CPU sleeps in WFI
+// with no interrupt source armed ("deadlock", Soc::kExitDeadlock). max_time == 0: no limit.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <systemc>
+#include <tlm>
+
+#include "common/config.h"
+#include "common/stats.h"
+#include "host/bus.h"
+#include "host/clint.h"
+#include "host/dram.h"
+#include "host/elf_loader.h"
+#include "host/irq.h"
+#include "host/plic.h"
+#include "host/rv32_core.h"
+#include "host/test_finisher.h"
+#include "host/uart16550.h"
+#include "run_report.h"
+
+namespace pumavp {
+
+class Soc : public sc_core::sc_module {
+ public:
+  static constexpr uint64_t kFinisherBase = 0x00100000, kFinisherSize = 0x1000;
+  static constexpr uint64_t kClintBase = 0x02000000, kClintSize = 0x10000;
+  static constexpr uint64_t kPlicBase = 0x0C000000, kPlicSize = 0x4000000;
+  static constexpr uint64_t kUartBase = 0x10000000, kUartSize = 0x100;
+  static constexpr uint64_t kAccelCsrBase = 0x40000000, kAccelCsrSize = 0x1000;
+  static constexpr uint64_t kAccelWindowBase = 0x50000000, kAccelWindowSize = 16u << 20;
+  static constexpr uint64_t kDramBase = 0x80000000;
+  static constexpr int kExitMaxTime = 124;
+  static constexpr int kExitDeadlock = 125;
+
+  Soc(sc_core::sc_module_name name, const PlatformConfig& cfg);
+
+  // Map the accelerator node: its CSR and window targets on the bus, its DMA initiator (may be
+  // null) bound to the bus, its interrupt line (may be null) to PLIC source 1. Call during
+  // elaboration (before run()). Alternatively drive accelerator_irq() directly.
+  void attach_accelerator(tlm::tlm_target_socket<>& csr, tlm::tlm_target_socket<>& window,
+                          tlm::tlm_initiator_socket<>* dma, sc_core::sc_signal_in_if<bool>* irq);
+  host::IrqLine accelerator_irq();
+  bool accelerator_attached() const { return accel_attached_; }
+
+  // Load firmware into DRAM and reset the CPU to its entry point. Throws host::ElfError.
+  void load_elf(const std::string& path);
+  void load_elf(const host::ElfFile& elf);
+  const host::ElfFile* elf() const { return elf_.get(); }
+
+  RunSummary run(const sc_core::sc_time& max_time);
+
+  const PlatformConfig& config() const { return cfg_; }
+  Stats& stats() { return stats_; }
+  host::Rv32Core& cpu() { return cpu_; }
+  host::Bus& bus() { return bus_; }
+  host::Dram& dram() { return dram_; }
+  host::Uart16550& uart() { return uart_; }
+  host::Clint& clint() { return clint_; }
+  host::Plic& plic() { return plic_; }
+  host::TestFinisher& finisher() { return finisher_; }
+
+ private:
+  const PlatformConfig cfg_;
+  Stats stats_;
+  host::Bus bus_;
+  host::Dram dram_;
+  host::Uart16550 uart_;
+  host::Clint clint_;
+  host::Plic plic_;
+  host::TestFinisher finisher_;
+  host::Rv32Core cpu_;
+  std::unique_ptr<host::ElfFile> elf_;
+  bool accel_attached_ = false;
+};
+
+}  // namespace pumavp
