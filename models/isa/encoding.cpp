@@ -24,6 +24,14 @@ const char* const kAluInt[kNumAluIntOps] = {"add", "sub", "mul", "div", "mod", "
                                             "neq", "lt",  "le",  "gt",  "ge"};
 const char* const kBrn[kNumBrnOps] = {"eq", "neq", "lt", "le", "gt", "ge"};
 
+// A mnemonic "base[.sub]" formatted only when an error message needs it.
+struct Mn {
+  const char* a;
+  const char* b = nullptr;
+  Mn(const char* base, const char* sub = nullptr) : a(base), b(sub) {}
+  std::string str() const { return b ? std::string(a) + "." + b : std::string(a); }
+};
+
 // A field of an instruction format.
 struct Fld {
   const char* name;
@@ -65,14 +73,14 @@ std::string hex64(uint64_t w) {
 
 // Check that every field of `fmt` not in `used` (bit i = field i) is zero.
 template <size_t N>
-bool check_unused(uint64_t w, const Fld (&fmt)[N], unsigned used, const char* mnem,
+bool check_unused(uint64_t w, const Fld (&fmt)[N], unsigned used, const Mn& mnem,
                   IsaError& err) {
   for (size_t i = 0; i < N; ++i) {
     if (used & (1u << i)) continue;
     uint64_t v = get(w, fmt[i].lo, fmt[i].bits);
     if (v) {
       err.code = ErrorCode::IllegalInstr;
-      err.message = std::string("reserved bits: ") + mnem + " must have a zero " + fmt[i].name +
+      err.message = "reserved bits: " + mnem.str() + " must have a zero " + fmt[i].name +
                     " field (bits " + std::to_string(fmt[i].lo + fmt[i].bits - 1) + ":" +
                     std::to_string(fmt[i].lo) + "), found 0x" +
                     [&] {
@@ -97,10 +105,10 @@ std::string range_text(uint32_t a, uint32_t len) {
 }
 
 // A vector operand: [addr, addr+len) inside one region.
-bool check_vector(const Geometry& g, const char* mnem, const char* what, uint32_t addr,
+bool check_vector(const Geometry& g, const Mn& mnem, const char* what, uint32_t addr,
                   uint32_t len, IsaError& err) {
   if (g.range_in_one_region(addr, len)) return true;
-  std::string m = std::string("operand address: ") + mnem + " " + what + " range " +
+  std::string m = "operand address: " + mnem.str() + " " + what + " range " +
                   range_text(addr, len);
   Region r = g.region_of(addr);
   if (r == Region::Invalid)
@@ -112,11 +120,11 @@ bool check_vector(const Geometry& g, const char* mnem, const char* what, uint32_
 }
 
 // A scalar operand: one RF word.
-bool check_scalar(const Geometry& g, const char* mnem, const char* what, uint32_t addr,
+bool check_scalar(const Geometry& g, const Mn& mnem, const char* what, uint32_t addr,
                   IsaError& err) {
   if (g.region_of(addr) == Region::RF) return true;
   return fail(err, ErrorCode::AddressRange,
-              std::string("operand address: ") + mnem + " " + what + " " +
+              "operand address: " + mnem.str() + " " + what + " " +
                   std::to_string(addr) + " must be in the RF (" +
                   std::to_string(g.rf_base()) + ".." + std::to_string(g.operand_space() - 1) +
                   ")");
@@ -337,18 +345,18 @@ Decoded<CoreInstr> decode_core(uint64_t w, const Geometry& g) {
       if (ar >= 1) used |= 0b100;
       if (ar >= 2) used |= 0b1000;
       if (alu_uses_src3(in.op)) used |= 0b10000;
-      std::string m = std::string("alu.") + alu_op_name(in.op);
-      if (!check_unused(w, kFmtR, used, m.c_str(), err)) break;
+      Mn m("alu", alu_op_name(in.op));
+      if (!check_unused(w, kFmtR, used, m, err)) break;
       if (in.op == uint8_t(AluOp::Subs) && in.src3 == 0) {
         fail(err, ErrorCode::IllegalInstr, "bad sub-op: alu.subs stride (src3) must be 1..15, not 0");
         break;
       }
-      if (!check_vector(g, m.c_str(), "destination", in.dest, vec, err)) break;
+      if (!check_vector(g, m, "destination", in.dest, vec, err)) break;
       if (ar >= 1) {
         uint32_t span = in.op == uint8_t(AluOp::Subs) ? (vec - 1) * in.src3 + 1 : vec;
-        if (!check_vector(g, m.c_str(), "source 1", in.src1, span, err)) break;
+        if (!check_vector(g, m, "source 1", in.src1, span, err)) break;
       }
-      if (ar >= 2) check_vector(g, m.c_str(), "source 2", in.src2, vec, err);
+      if (ar >= 2) check_vector(g, m, "source 2", in.src2, vec, err);
       break;
     }
     case Opcode::Alui: {
@@ -361,10 +369,10 @@ Decoded<CoreInstr> decode_core(uint64_t w, const Geometry& g) {
                  " is not allowed in alui (only the binary ops 0-3, 6-8, 10-17)");
         break;
       }
-      std::string m = std::string("alui.") + alu_op_name(in.op);
-      if (!check_unused(w, kFmtI, 0b101111, m.c_str(), err)) break;
-      if (!check_vector(g, m.c_str(), "destination", in.dest, vec, err)) break;
-      check_vector(g, m.c_str(), "source", in.src1, vec, err);
+      Mn m("alui", alu_op_name(in.op));
+      if (!check_unused(w, kFmtI, 0b101111, m, err)) break;
+      if (!check_vector(g, m, "destination", in.dest, vec, err)) break;
+      check_vector(g, m, "source", in.src1, vec, err);
       break;
     }
     case Opcode::AluInt: {
@@ -374,11 +382,11 @@ Decoded<CoreInstr> decode_core(uint64_t w, const Geometry& g) {
         break;
       }
       in.src2 = uint16_t(f_src2);
-      std::string m = std::string("aluint.") + aluint_op_name(in.op);
-      if (!check_unused(w, kFmtR, 0b001111, m.c_str(), err)) break;
-      if (!check_scalar(g, m.c_str(), "destination", in.dest, err)) break;
-      if (!check_scalar(g, m.c_str(), "source 1", in.src1, err)) break;
-      check_scalar(g, m.c_str(), "source 2", in.src2, err);
+      Mn m("aluint", aluint_op_name(in.op));
+      if (!check_unused(w, kFmtR, 0b001111, m, err)) break;
+      if (!check_scalar(g, m, "destination", in.dest, err)) break;
+      if (!check_scalar(g, m, "source 1", in.src1, err)) break;
+      check_scalar(g, m, "source 2", in.src2, err);
       break;
     }
     case Opcode::Mvm: {
@@ -444,10 +452,10 @@ Decoded<CoreInstr> decode_core(uint64_t w, const Geometry& g) {
       }
       in.src2 = uint16_t(f_src2);
       in.target = uint16_t(get(w, 50, 14));
-      std::string m = std::string("brn.") + brn_op_name(in.op);
-      if (!check_unused(w, kFmtB, 0b11101, m.c_str(), err)) break;
-      if (!check_scalar(g, m.c_str(), "source 1", in.src1, err)) break;
-      check_scalar(g, m.c_str(), "source 2", in.src2, err);
+      Mn m("brn", brn_op_name(in.op));
+      if (!check_unused(w, kFmtB, 0b11101, m, err)) break;
+      if (!check_scalar(g, m, "source 1", in.src1, err)) break;
+      check_scalar(g, m, "source 2", in.src2, err);
       break;
     }
     default: break;

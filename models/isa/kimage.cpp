@@ -470,26 +470,20 @@ LoadError check_program(const Program& p, const Geometry& g) {
   for (size_t pc = 0; pc < p.words.size(); ++pc) {
     uint64_t w = p.words[pc];
     IsaError ie;
-    std::string text;
-    uint32_t target = 0;
-    bool branch = false;
     if (p.is_tile()) {
       auto d = decode_tile(w, g);
-      ie = d.error;
-      if (d.ok()) text = disassemble(d.instr);
+      if (!d.ok()) ie = std::move(d.error);
     } else {
       auto d = decode_core(w, g);
-      ie = d.error;
-      if (d.ok()) {
-        text = disassemble(d.instr, g);
-        branch = d.instr.opcode == Opcode::Jmp || d.instr.opcode == Opcode::Brn;
-        target = d.instr.target;
+      if (!d.ok()) {
+        ie = std::move(d.error);
+      } else if ((d.instr.opcode == Opcode::Jmp || d.instr.opcode == Opcode::Brn) &&
+                 d.instr.target >= p.words.size()) {
+        ie.code = ErrorCode::AddressRange;
+        ie.message = "branch target " + std::to_string(d.instr.target) + " beyond the " +
+                     std::to_string(p.words.size()) + " instructions loaded (" +
+                     disassemble(d.instr, g) + ")";
       }
-    }
-    if (!ie && branch && target >= p.words.size()) {
-      ie.code = ErrorCode::AddressRange;
-      ie.message = "branch target " + std::to_string(target) + " beyond the " +
-                   std::to_string(p.words.size()) + " instructions loaded (" + text + ")";
     }
     if (ie) {
       e.code = ie.code;
