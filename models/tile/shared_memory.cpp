@@ -135,6 +135,7 @@ void SharedMemory::b_transport(int id, tlm::tlm_generic_payload& gp, sc_time& de
   wt.buf = buf;
   wt.count = count;
   wt.t_req = t_req;
+  wt.ev = &event_for(id);
   wt.hook = ext ? ext->hook : nullptr;
   if (wt.hook) {
     const unsigned b = mem_.first_blocking(addr, w, produce).value_or(addr);
@@ -143,7 +144,7 @@ void SharedMemory::b_transport(int id, tlm::tlm_generic_payload& gp, sc_time& de
   }
   waiters_.push_back(&wt);
   waiters_changed_.notify(SC_ZERO_TIME);
-  while (!wt.done) wait(wt.ev);
+  while (!wt.done) wait(*wt.ev);
   waiters_changed_.notify(SC_ZERO_TIME);
   if (wt.failed) {
     gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
@@ -153,6 +154,13 @@ void SharedMemory::b_transport(int id, tlm::tlm_generic_payload& gp, sc_time& de
   const uint64_t now = now_ticks();
   delay = sc_time::from_value(wt.t_end > now ? wt.t_end - now : 0);
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+sc_event& SharedMemory::event_for(int id) {
+  const size_t i = static_cast<size_t>(id);
+  if (events_.size() <= i) events_.resize(i + 1);
+  if (!events_[i]) events_[i] = std::make_unique<sc_event>();
+  return *events_[i];
 }
 
 void SharedMemory::grant_waiters() {
@@ -185,7 +193,7 @@ void SharedMemory::grant_waiters() {
       if (wt->hook) wt->hook->on_unblock();
       // Wake at once (the run monitor must never see a timed wake-up pending); the rest of
       // the access time is annotated by the woken initiator.
-      wt->ev.notify(SC_ZERO_TIME);
+      wt->ev->notify(SC_ZERO_TIME);
       progress = true;
       break;  // state changed: recompute the round-robin order
     }
@@ -258,7 +266,7 @@ void SharedMemory::abort_waiters() {
   for (Waiter* wt : waiters_) {
     wt->done = true;
     wt->failed = true;
-    wt->ev.notify(SC_ZERO_TIME);
+    wt->ev->notify(SC_ZERO_TIME);
   }
   waiters_.clear();
 }

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <list>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -91,8 +92,9 @@ class SharedMemory : public sc_core::sc_module {
     bool failed = false;
     uint64_t t_end = 0;
     MemBlockHook* hook = nullptr;
-    sc_core::sc_event ev;
+    sc_core::sc_event* ev = nullptr;  // per-initiator member event (never on a thread stack)
   };
+  sc_core::sc_event& event_for(int id);
 
   void b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   unsigned transport_dbg(int id, tlm::tlm_generic_payload& gp);
@@ -106,6 +108,7 @@ class SharedMemory : public sc_core::sc_module {
   uint64_t lat_ticks_;
   std::vector<std::vector<std::pair<uint64_t, uint64_t>>> ports_;  // reserved [start, end)
   std::list<Waiter*> waiters_;
+  std::vector<std::unique_ptr<sc_core::sc_event>> events_;
   int last_served_ = -1;
   sc_core::sc_event waiters_changed_;
   uint64_t& c_accesses_;
