@@ -72,7 +72,8 @@ def main():
     expect = [
         (r"\$1 = 0x80000000", "stopped at the entry point"),
         (r"Breakpoint 1 at 0x[0-9a-f]+: file .*hello/main\.c", "breakpoint on greet"),
-        (r"Breakpoint 1, greet \(who=0x[0-9a-f]+ \"pumavp\", times=2\)", "hit greet with its arguments"),
+        (r"Breakpoint 1, greet \(who=(who@entry=)?0x[0-9a-f]+ \"pumavp\", times=(times@entry=)?2\)",
+         "hit greet with its arguments"),
         (r"\$2 = 0x1", "pc == greet"),
         (r"\$3 = 2", "argument times"),
         (r"\$4 = 0", "global greeting_count before the loop"),
