@@ -434,3 +434,202 @@ TEST(IsaEncoding, GeometryLayout) {
   pbad.num_mvmu = 7;
   EXPECT_NE(pbad.check(), "");
 }
+
+// Every field at its boundary values, on the largest legal geometry (M = 8, X = 256:
+// XbarIn 0..2047, XbarOut 2048..4095, RF 4096..8191) and a PANTHER one.
+TEST(IsaEncoding, AllBoundaryFieldValues) {
+  Geometry g;
+  g.num_mvmu = 8;
+  g.xbar_size = 256;
+  ASSERT_EQ(g.check(), "");
+  const uint32_t kIn = 0, kOut = 2048, kRf = 4096, kEnd = 8192;
+  size_t checked = 0;
+  auto rt = [&](const CoreInstr& in, const Geometry& geo) {
+    uint64_t w = encode(in);
+    auto d = decode_core(w, geo);
+    ASSERT_TRUE(d.ok()) << disassemble(in, geo) << ": " << d.error.message;
+    ASSERT_EQ(d.instr, in) << disassemble(in, geo);
+    ASSERT_EQ(encode(d.instr), w);
+    ++checked;
+  };
+  const uint16_t vecs[] = {1, 2, 1023, 1024};
+  const uint16_t imms[] = {0, 1, 0x7FFF, 0x8000, 0xFFFF};
+  // region-edge placements of a range of n words
+  auto edges = [&](uint32_t n) {
+    std::vector<uint16_t> v;
+    for (uint32_t b : {kIn, kOut, kRf}) {
+      uint32_t e = b == kIn ? kOut : b == kOut ? kRf : kEnd;
+      v.push_back(uint16_t(b));
+      v.push_back(uint16_t(e - n));
+    }
+    return v;
+  };
+  for (uint16_t vec : vecs)
+    for (uint16_t imm : imms) {
+      for (uint32_t d : {kRf, kEnd - vec}) {
+        CoreInstr s;
+        s.opcode = Opcode::Set;
+        s.dest = uint16_t(d);
+        s.imm = imm;
+        s.vec = vec;
+        rt(s, g);
+      }
+      for (uint16_t d : edges(vec))
+        for (uint16_t a : edges(vec)) {
+          CoreInstr c;
+          c.opcode = Opcode::Copy;
+          c.dest = d;
+          c.src1 = a;
+          c.vec = vec;
+          rt(c, g);
+          for (unsigned op : {0u, 1u, 2u, 3u, 6u, 7u, 8u, 10u, 11u, 12u, 13u, 14u, 15u, 16u, 17u}) {
+            CoreInstr ai;
+            ai.opcode = Opcode::Alui;
+            ai.op = uint8_t(op);
+            ai.dest = d;
+            ai.src1 = a;
+            ai.imm = imm;
+            ai.vec = vec;
+            rt(ai, g);
+          }
+        }
+    }
+  for (unsigned op = 0; op < 27; ++op)
+    for (uint16_t vec : vecs)
+      for (uint16_t d : edges(vec))
+        for (uint16_t a : edges(vec)) {
+          CoreInstr in;
+          in.opcode = Opcode::Alu;
+          in.op = uint8_t(op);
+          in.vec = vec;
+          in.dest = d;
+          int ar = isatest::arity_of(op);
+          if (ar >= 1) in.src1 = a;
+          if (ar >= 2) in.src2 = uint16_t(kRf);
+          if (op == 4 || op == 5)
+            for (uint8_t k : {uint8_t(0), uint8_t(15)}) {
+              in.src3 = k;
+              rt(in, g);
+            }
+          else if (op == 26)
+            for (uint8_t k : {uint8_t(1), uint8_t(15)}) {
+              in.src3 = k;
+              uint32_t span = uint32_t(vec - 1) * k + 1;
+              if (span > 2048) continue;
+              in.src1 = edges(span)[size_t(a % 6)];
+              rt(in, g);
+            }
+          else
+            rt(in, g);
+        }
+  for (Opcode opc : {Opcode::Load, Opcode::Store})
+    for (uint8_t width : {uint8_t(1), uint8_t(2), uint8_t(15), uint8_t(16)})
+      for (uint16_t vec : {uint16_t(1), uint16_t(2), uint16_t(2048 / width < 1024 ? 2048 / width : 1024)})
+        for (uint16_t d : edges(uint32_t(width) * vec))
+          for (uint16_t areg : {uint16_t(kRf), uint16_t(kEnd - 1)})
+            for (uint16_t count : {uint16_t(1), uint16_t(8191)}) {
+              CoreInstr in;
+              in.opcode = opc;
+              in.width = width;
+              in.vec = vec;
+              if (opc == Opcode::Load) { in.dest = d; in.src1 = areg; }
+              else { in.dest = areg; in.src1 = d; in.count = count; }
+              rt(in, g);
+            }
+  for (unsigned op = 0; op < 11; ++op)
+    for (uint16_t a : {uint16_t(kRf), uint16_t(kEnd - 1)}) {
+      CoreInstr in;
+      in.opcode = Opcode::AluInt;
+      in.op = uint8_t(op);
+      in.dest = a;
+      in.src1 = uint16_t(kEnd - 1 - (a - kRf));
+      in.src2 = a;
+      rt(in, g);
+    }
+  for (unsigned op = 0; op < 6; ++op)
+    for (uint16_t t : {uint16_t(0), uint16_t(1), uint16_t(16382), uint16_t(16383)}) {
+      CoreInstr in;
+      in.opcode = Opcode::Brn;
+      in.op = uint8_t(op);
+      in.src1 = uint16_t(kRf);
+      in.src2 = uint16_t(kEnd - 1);
+      in.target = t;
+      rt(in, g);
+      CoreInstr j;
+      j.opcode = Opcode::Jmp;
+      j.target = t;
+      rt(j, g);
+    }
+  for (unsigned mask = 1; mask < 256; ++mask) {
+    CoreInstr in;
+    in.opcode = Opcode::Mvm;
+    in.mask = uint8_t(mask);
+    rt(in, g);
+    for (auto fs : {std::pair<int, int>{2, 1}, {256, 1}, {256, 255}, {3, 2}}) {
+      in.filter = uint16_t(fs.first);
+      in.stride = uint16_t(fs.second);
+      rt(in, g);
+    }
+  }
+  Geometry p;  // PANTHER, 6 MCUs
+  p.panther = true;
+  p.num_mvmu = 6;
+  p.xbar_size = 64;  // 6*3*64*4 = 4608 words
+  ASSERT_EQ(p.check(), "");
+  for (unsigned k = 0; k < 6; ++k)
+    for (unsigned f = 1; f < 8; ++f) {
+      CoreInstr in;
+      in.opcode = Opcode::Mcu;
+      in.mcu[k] = uint8_t(f);
+      in.mcu[5 - k] = uint8_t(8 - f);
+      rt(in, p);
+    }
+  for (unsigned mask = 1; mask < 64; ++mask) {
+    CoreInstr in;
+    in.opcode = Opcode::Crs;
+    in.mask = uint8_t(mask);
+    rt(in, p);
+  }
+  for (Opcode o : {Opcode::Nop, Opcode::Halt}) {
+    CoreInstr in;
+    in.opcode = o;
+    rt(in, g);
+  }
+  // tile instructions
+  Geometry t;
+  t.tiles = 256;
+  t.num_fifos = 255;
+  size_t tiles_checked = 0;
+  for (uint8_t width : {uint8_t(1), uint8_t(16)})
+    for (uint16_t vec : {uint16_t(1), uint16_t(1024)})
+      for (uint32_t mem : {0u, 32768u - uint32_t(width) * vec})
+        for (uint8_t fifo : {uint8_t(0), uint8_t(254), uint8_t(255)})
+          for (uint16_t x : {uint16_t(0), uint16_t(1), uint16_t(255), uint16_t(65535)}) {
+            for (Opcode o : {Opcode::Send, Opcode::Receive}) {
+              TileInstr in;
+              in.opcode = o;
+              in.mem = uint16_t(mem);
+              in.fifo = fifo;
+              in.width = width;
+              in.vec = vec;
+              bool legal = true;
+              if (o == Opcode::Send) {
+                in.target = x;
+                legal = fifo != 255 && x < 256;
+              } else {
+                in.count = x;
+                legal = x >= 1;
+              }
+              uint64_t w = encode(in);
+              auto d = decode_tile(w, t);
+              ASSERT_EQ(d.ok(), legal) << disassemble(in) << ": " << d.error.message;
+              if (legal) {
+                ASSERT_EQ(d.instr, in);
+                ASSERT_EQ(encode(d.instr), w);
+                ++tiles_checked;
+              }
+            }
+          }
+  EXPECT_GT(checked, 10000u);
+  EXPECT_GT(tiles_checked, 100u);
+}

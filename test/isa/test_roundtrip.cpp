@@ -2,6 +2,8 @@
 // (random legal instructions, illegal words, labels, weights, data and tensors).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "isa/assembler.h"
 #include "isa_test_util.h"
 
@@ -127,19 +129,29 @@ TEST(IsaRoundTrip, WorkedExample) {
   EXPECT_NE(text.find("send 32, 0, 1, width=2"), std::string::npos) << text;
 }
 
+// Every shipped example assembles cleanly, passes the load checks on a matching platform
+// and survives the disassembly round trip.
 TEST(IsaRoundTrip, ExampleKernels) {
-  for (const char* name : {"loop.pasm"}) {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(PUMAVP_SOURCE_DIR) + "/kernels/examples")) {
+    if (e.path().extension() != ".pasm") continue;
+    ++n;
+    SCOPED_TRACE(e.path().string());
     Diagnostics d;
-    auto img = assemble_file(std::string(PUMAVP_SOURCE_DIR) + "/kernels/examples/" + name, Geometry{}, d);
-    ASSERT_TRUE(img) << name << "\n" << d.str();
+    auto img = assemble_file(e.path().string(), Geometry{}, d);
+    ASSERT_TRUE(img) << d.str();
     EXPECT_EQ(d.warning_count(), 0u) << d.str();
-    EXPECT_FALSE(validate_for_platform(*img, Geometry{}));
+    Geometry plat = img->geometry(Geometry{});
+    EXPECT_FALSE(validate_for_platform(*img, plat)) << validate_for_platform(*img, plat).message;
     auto b1 = write_image(*img);
     std::string text;
     EXPECT_EQ(b1, reassemble(b1, &text)) << text;
-    EXPECT_NE(text.find("loop:"), std::string::npos) << text;
-    EXPECT_NE(text.find("brn.lt rf.3, rf.4, loop"), std::string::npos) << text;
+    if (e.path().filename() == "loop.pasm") {
+      EXPECT_NE(text.find("loop:"), std::string::npos) << text;
+      EXPECT_NE(text.find("brn.lt rf.3, rf.4, loop"), std::string::npos) << text;
+    }
   }
+  EXPECT_GE(n, 3u);
 }
 
 TEST(IsaRoundTrip, RandomImages) {
