@@ -17,6 +17,7 @@
 #include "common/stats.h"
 #include "isa/assembler.h"
 #include "isa/kimage.h"
+#include "noc/mesh.h"
 #include "noc/run_monitor.h"
 #include "tile/tile.h"
 
@@ -28,13 +29,26 @@ struct Sim {
   std::unique_ptr<noc::RunMonitor> mon;
   std::vector<std::unique_ptr<tile::Tile>> tiles;
 
-  explicit Sim(const std::vector<std::string>& overrides, unsigned ntiles = 1)
+  std::unique_ptr<noc::Mesh> mesh;
+
+  // `use_mesh`: connect the tiles through the real mesh (noc::Mesh) instead.
+  explicit Sim(const std::vector<std::string>& overrides, unsigned ntiles = 1,
+               bool use_mesh = false)
       : cfg(default_config(overrides)) {
     mon = std::make_unique<noc::RunMonitor>("mon");
     for (unsigned t = 0; t < ntiles; ++t)
       tiles.push_back(std::make_unique<tile::Tile>(("tile" + std::to_string(t)).c_str(), cfg, t,
                                                    stats, *mon));
-    for (unsigned t = 0; t < ntiles; ++t) tiles[t]->noc_out.bind(tiles[(t + 1) % ntiles]->noc_in);
+    if (use_mesh) {
+      mesh = std::make_unique<noc::Mesh>("mesh", cfg, stats, mon.get());
+      for (unsigned t = 0; t < ntiles; ++t) {
+        tiles[t]->noc_out.bind(mesh->ni(t).tile_in);
+        mesh->ni(t).to_tile.bind(tiles[t]->noc_in);
+      }
+    } else {
+      for (unsigned t = 0; t < ntiles; ++t)
+        tiles[t]->noc_out.bind(tiles[(t + 1) % ntiles]->noc_in);
+    }
   }
 
   tile::Tile& tile(unsigned t = 0) { return *tiles.at(t); }
