@@ -1,11 +1,16 @@
 # Runs one firmware ELF on the virtual SoC and checks its exit code and UART output.
-#   cmake -DPUMAVP=... -DCONFIG=... -DELF=... -DEXIT_CODE=n [-DREGEX=r1<SEP>r2...] -P this
+#   cmake -DPUMAVP=... -DCONFIG=... -DELF=... -DEXIT_CODE=n [-DSET=key=value]
+#         [-DREGEX=r1<SEP>r2...] -P this
 # Every regex must match the combined stdout+stderr (the UART goes to stdout).
 if(NOT EXISTS "${ELF}")
   message(FATAL_ERROR "firmware ELF not found: ${ELF} (build the top-level project first)")
 endif()
+set(extra)
+if(SET)
+  set(extra --set "${SET}")
+endif()
 execute_process(
-  COMMAND "${PUMAVP}" run --config "${CONFIG}" --max-time 1s "${ELF}"
+  COMMAND "${PUMAVP}" run --config "${CONFIG}" ${extra} --max-time 1s "${ELF}"
   RESULT_VARIABLE rc
   OUTPUT_VARIABLE out
   ERROR_VARIABLE err
