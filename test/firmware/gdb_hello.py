@@ -2,7 +2,7 @@
 """End-to-end debugger test: gdb-multiarch drives `pumavp run --gdb PORT hello.elf`.
 
 Breaks at greet(), reads registers and variables (pc, the `times` argument, the global
-`greeting_count`, the `who` string), single-steps, continues to the end and checks that the
+`greeting_count`, the `who` string), single-steps (stepi, next over printf, finish), continues to the end and checks that the
 firmware exits normally with its UART output intact. Every process has a timeout; the test
 never waits for a debugger or a simulator forever.
 """
@@ -46,6 +46,10 @@ def main():
         "stepi",
         "p/x $pc != greet",
         "stepi",
+        "next",
+        "next",
+        "p greeting_count",
+        "finish",
         "continue",
     ]
     args = [a.gdb, "--batch", "-nx", a.elf]
@@ -80,6 +84,8 @@ def main():
         (r"\$5 = 0x[0-9a-f]+ \"pumavp\"", "string argument who"),
         (r"\$6 = 0x80ff[0-9a-f]{4}", "stack pointer near the top of 16 MiB"),
         (r"\$7 = 0x1", "stepi moved the pc"),
+        (r"\$8 = 1", "greeting_count after one loop iteration (next over printf)"),
+        (r"in main \(\) at .*main\.c.*\n.*\nValue returned is \$9 = 2", "finish out of greet"),
         (r"exited normally", "program ran to the end"),
     ]
     for pat, what in expect:
