@@ -505,3 +505,23 @@ TEST(NodeRun, RunAfterDeadlockWithStuckPacketsAndAfterAbortIsClean) {
   ASSERT_TRUE(b.node->host_read(0, 10, 2, got));
   EXPECT_EQ(got, (std::vector<int16_t>{7, 8}));
 }
+
+TEST(NodeErrors, FifoOverflowWithFifoFullErrorIsCode7) {
+  Bench b("small.yaml", {"noc.fifo_full=error"});
+  b.load(".data 1 0 count=1\n1 2 3\n.end\n"
+         ".tile 1\n  send 0, 2, 0, width=1, vec=3\n  halt\n"
+         ".tile 0\n  receive 10, 2, count=1, width=1, vec=3\n  halt\n"
+         ".tensor never in 0 100 1\n"
+         ".core 0 0\n  set rf.0, 100\n  load rf.4, rf.0\n  halt\n");
+  // Tile 0's unit receives at once, so with room for 2 packets nothing overflows: the run
+  // only waits for the host input (deadlock at starvation, not code 7).
+  EXPECT_EQ(b.node->run_standalone(), RunStatus::Error);
+  EXPECT_EQ(b.node->error().code, 8u) << b.node->report();
+  // Now nobody receives: the third packet overflows FIFO 2 of tile 0.
+  b.load(".data 1 0 count=1\n1 2 3\n.end\n"
+         ".tile 1\n  send 0, 2, 0, width=1, vec=3\n  halt\n");
+  EXPECT_EQ(b.node->run_standalone(), RunStatus::Error);
+  EXPECT_EQ(b.node->error().code, 7u) << b.node->report();
+  EXPECT_EQ(b.node->error().tile, 0);
+  EXPECT_EQ(b.node->error().core, noc::kTileUnit);
+}
