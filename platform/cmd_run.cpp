@@ -18,6 +18,7 @@
 #include "common/config.h"
 #include "host/gdb_server.h"
 #include "run_report.h"
+#include "accelerator.h"
 #include "soc.h"
 
 namespace pumavp {
@@ -83,6 +84,8 @@ int do_run(const RunOptions& o) {
   const host::ElfFile elf = host::ElfFile::read_file(o.firmware);
 
   Soc soc("soc", cfg);
+  Accelerator accel(cfg, soc.stats());
+  accel.attach(soc);
   soc.load_elf(elf);
 
   std::unique_ptr<CoreGdbTarget> gdb_target;
