@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -1390,6 +1391,8 @@ void Assembler::finish(KernelImage& img) {
     for (const auto& [name, idx] : sec.label_order) img.symbols.push_back({name, sec.tile, sec.core, idx});
     img.programs.push_back(std::move(prog));
   }
+  if (img.programs.empty() && !diag_.has_errors())
+    diag_.warning(file_, 0, 0, "the kernel has no .tile or .core section");
   img.tensors = std::move(img_.tensors);
   img.xbars = std::move(img_.xbars);
   img.data = std::move(img_.data);
@@ -1406,6 +1409,11 @@ std::optional<KernelImage> assemble_string(const std::string& text, const std::s
 
 std::optional<KernelImage> assemble_file(const std::string& path, const Geometry& platform,
                                          Diagnostics& diag) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    diag.error(path, 0, 0, "is a directory, not an assembly file");
+    return std::nullopt;
+  }
   std::ifstream f(path, std::ios::binary);
   if (!f) {
     diag.error(path, 0, 0, "cannot open file");

@@ -435,3 +435,18 @@ TEST(IsaAssembler, RandomGarbageNeverCrashes) {
     }
   }
 }
+
+TEST(IsaAssembler, FileErrors) {
+  Diagnostics d;
+  EXPECT_FALSE(assemble_file("/nonexistent/k.pasm", Geometry{}, d));
+  ASSERT_EQ(d.error_count(), 1u);
+  EXPECT_EQ(d.str(), "/nonexistent/k.pasm: error: cannot open file\n");
+  Diagnostics d2;
+  EXPECT_FALSE(assemble_file(PUMAVP_SOURCE_DIR, Geometry{}, d2));
+  EXPECT_EQ(d2.error_count(), 1u);
+  Diagnostics d3;  // an empty kernel assembles, with a warning
+  auto img = asm_text("# nothing\n", d3);
+  ASSERT_TRUE(img);
+  EXPECT_EQ(d3.warning_count(), 1u);
+  EXPECT_TRUE(read_image(write_image(*img)).ok());
+}
