@@ -1,5 +1,7 @@
 #include "isa/diagnostics.h"
 
+#include <algorithm>
+
 namespace pumavp::isa {
 
 void Diagnostics::add(Diagnostic d) {
@@ -54,8 +56,15 @@ std::string Diagnostics::format(const Diagnostic& d) {
 }
 
 std::string Diagnostics::str() const {
+  // Source order; messages without a line (file-level) last, each group in report order.
+  std::vector<const Diagnostic*> v;
+  for (const auto& d : items_) v.push_back(&d);
+  std::stable_sort(v.begin(), v.end(), [](const Diagnostic* a, const Diagnostic* b) {
+    unsigned la = a->line ? a->line : ~0u, lb = b->line ? b->line : ~0u;
+    return la < lb;
+  });
   std::string s;
-  for (const auto& d : items_) s += format(d);
+  for (const Diagnostic* d : v) s += format(*d);
   return s;
 }
 

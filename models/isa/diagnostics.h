@@ -37,7 +37,8 @@ class Diagnostics {
   unsigned error_count() const { return errors_; }
   unsigned warning_count() const { return warnings_; }
   bool has_errors() const { return errors_ > 0; }
-  // All diagnostics formatted, each "file:line:col: severity: message\n" + source + caret.
+  // All diagnostics formatted in source-line order (file-level ones last), each
+  // "file:line:col: severity: message\n" + source line + caret line.
   std::string str() const;
   static std::string format(const Diagnostic& d);
   unsigned max_errors = 200;  // further errors are counted but not stored

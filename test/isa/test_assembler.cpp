@@ -349,6 +349,14 @@ TEST(IsaAssembler, MultipleErrorsReported) {
   EXPECT_NE(s.find("t.pasm:3:14: error:"), std::string::npos) << s;
   EXPECT_NE(s.find("undefined label 'nowhere'"), std::string::npos) << s;
   EXPECT_NE(s.find("address register"), std::string::npos) << s;
+  // the formatted text lists them in source order
+  size_t prev = 0;
+  for (unsigned l = 2; l <= 9; ++l) {
+    size_t at = s.find("t.pasm:" + std::to_string(l) + ":");
+    ASSERT_NE(at, std::string::npos) << l;
+    EXPECT_GE(at, prev) << l;
+    prev = at;
+  }
 }
 
 TEST(IsaAssembler, StructuralErrorsAndWarnings) {
