@@ -42,9 +42,14 @@ CoreExec::CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stat
       a_(cfg.operand_space(), 0),
       tmp1_(cfg.xbar.size),
       st_(stats, prefix) {
-  mvmu_.reserve(M_);
+  panther_ = cfg.panther.enabled;
   const xbar::XbarParams xp = xbar::xbar_params(cfg);
-  for (unsigned m = 0; m < M_; ++m) mvmu_.emplace_back(xp);
+  for (unsigned m = 0; m < M_; ++m) {
+    if (panther_)
+      mcu_.emplace_back(xp);
+    else
+      mvmu_.emplace_back(xp);
+  }
   const EnergyConfig& e = cfg.e;
   e_fetch_ = e.core_fetch;
   e_rf_ = e.rf;
@@ -53,7 +58,8 @@ CoreExec::CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stat
   e_copy_ = e.copy;
   e_mem_ = e.mem_word;
   // MVM energy split per selected MVMU (isa.md §8.2).
-  const double T = cfg.xbar.steps(), S = cfg.xbar.slices(), X = X_, ae = cfg.profile.adc_bits;
+  n_slices_ = panther_ ? static_cast<unsigned>(cfg.panther.slices.size()) : cfg.xbar.slices();
+  const double T = cfg.xbar.steps(), S = n_slices_, X = X_, ae = cfg.profile.adc_bits;
   const double r = X / 128.0;
   e_mvm_xbar_ = T * S * e.mvm_xbar * r * r;
   e_mvm_adc_ = T * S * X * e.mvm_adc * ae;
@@ -61,6 +67,9 @@ CoreExec::CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stat
   e_mvm_rf_ = T * X * e.mvm_out + T * e.mvm_in;
   e_mvm_dac_ = T * X * e.mvm_dac;
   c_mvm_ = cfg.mvm_cycles();
+  c_opa_ = cfg.ns_to_cycles(cfg.ns.opa);
+  c_rd_ = cfg.ns_to_cycles(cfg.ns.xbar_rd);
+  c_wr_ = cfg.ns_to_cycles(cfg.ns.xbar_wr);
 }
 
 bool CoreExec::load_program(const std::vector<uint64_t>& words, std::string* why) {
@@ -89,23 +98,48 @@ void CoreExec::clear_program() { prog_.clear(); }
 
 bool CoreExec::program_weights(unsigned m, unsigned rows, unsigned cols, const int16_t* w) {
   if (m >= M_ || rows > X_ || cols > X_) return false;
+  if (panther_) {
+    std::vector<int32_t> w32(w, w + size_t{rows} * cols);
+    return program_weights32(m, rows, cols, w32.data());
+  }
   mvmu_[m].clear();
   if (rows && cols) mvmu_[m].program(w, rows, cols);
   return true;
 }
 
-void CoreExec::clear_weights() {
-  for (auto& m : mvmu_) m.clear();
+bool CoreExec::program_weights32(unsigned m, unsigned rows, unsigned cols, const int32_t* w,
+                                 std::string* why) {
+  if (!panther_ || m >= M_ || rows > X_ || cols > X_) {
+    if (why) *why = "bad PANTHER weight block";
+    return false;
+  }
+  mcu_[m].clear();
+  try {
+    if (rows && cols) mcu_[m].program(w, rows, cols);
+  } catch (const std::exception& e) {
+    if (why) *why = e.what();
+    return false;
+  }
+  return true;
 }
 
-int16_t CoreExec::weight(unsigned m, unsigned row, unsigned col) const {
-  return mvmu_.at(m).weight(row, col);
+void CoreExec::clear_weights() {
+  for (auto& m : mvmu_) m.clear();
+  for (auto& m : mcu_) {
+    m.clear();
+    m.discard_pending();
+  }
+}
+
+int64_t CoreExec::weight(unsigned m, unsigned row, unsigned col) const {
+  return panther_ ? mcu_.at(m).weight(row, col) : mvmu_.at(m).weight(row, col);
 }
 
 void CoreExec::reset_run() {
   std::fill(a_.begin(), a_.end(), 0);
   pc_ = 0;
   flags_ = xbar::Flags{};
+  for (auto& m : mcu_) m.discard_pending();  // no PANTHER update pending (isa.md §3.3)
   rng_.reset(cfg_.numerics.rng_seed, tile_ * cfg_.tile.cores + core_);
 }
 
@@ -162,13 +196,11 @@ void CoreExec::exec_mvm(uint8_t mask, unsigned filter, unsigned stride) {
     if (!(mask >> m & 1)) continue;
     int16_t* x = A + size_t{m} * K_ * X_;
     int16_t* y = A + n_in + size_t{m} * K_ * X_;
-    mvmu_[m].mvm(x, y, flags_);
-    ++st_.mvm;
-    st_.energy.add(Component::Crossbar, e_mvm_xbar_);
-    st_.energy.add(Component::Adc, e_mvm_adc_);
-    st_.energy.add(Component::ShiftAdd, e_mvm_sna_);
-    st_.energy.add(Component::Rf, e_mvm_rf_);
-    st_.energy.add(Component::Dac, e_mvm_dac_);
+    if (panther_)
+      mcu_[m].mvm(x, y, flags_);
+    else
+      mvmu_[m].mvm(x, y, flags_);
+    charge_mvm(1);
     if (filter > 0) {  // input shuffling (isa.md §4.3)
       int16_t* old = tmp1_.data();
       std::memcpy(old, x, X_ * sizeof(int16_t));
@@ -178,6 +210,94 @@ void CoreExec::exec_mvm(uint8_t mask, unsigned filter, unsigned stride) {
       }
     }
   }
+}
+
+void CoreExec::charge_mvm(unsigned ops) {
+  st_.mvm += ops;
+  st_.energy.add(Component::Crossbar, ops * e_mvm_xbar_);
+  st_.energy.add(Component::Adc, ops * e_mvm_adc_);
+  st_.energy.add(Component::ShiftAdd, ops * e_mvm_sna_);
+  st_.energy.add(Component::Rf, ops * e_mvm_rf_);
+  st_.energy.add(Component::Dac, ops * e_mvm_dac_);
+}
+
+void CoreExec::charge_crs(unsigned mcus) {
+  // N slice crossbars read once and written c times (c = 1, 2, 3 copies for variants 1-3).
+  const double c = cfg_.panther.variant;
+  st_.energy.add(Component::Crossbar,
+                 mcus * n_slices_ * (cfg_.e.xbar_rd + c * cfg_.e.xbar_wr));
+}
+
+// PANTHER `mcu` (isa.md §7.3, §8.1, §8.2). Without PANTHER only MVM bits are legal.
+StepResult CoreExec::exec_mcu(const isa::CoreInstr& in) {
+  StepResult r;
+  int16_t* A = a_.data();
+  const unsigned n_in = M_ * K_ * X_;
+  uint64_t cycles = 0;
+  for (unsigned m = 0; m < M_ && m < isa::kMaxMcus; ++m) {
+    const uint8_t fl = in.mcu[m];
+    if (!fl) continue;
+    if (!panther_) {
+      if (fl & ~isa::kMcuMvm)
+        return error(ErrorCode::IllegalInstr, "mcu with MTVM/OPA requires PANTHER");
+      exec_mvm(static_cast<uint8_t>(1u << m), 0, 0);
+      cycles = std::max(cycles, c_mvm_);
+      continue;
+    }
+    auto in_slot = [&](unsigned k) { return A + size_t{m * K_ + k} * X_; };
+    auto out_slot = [&](unsigned k) { return A + n_in + size_t{m * K_ + k} * X_; };
+    uint64_t t = 0;
+    if (fl & isa::kMcuMvm) {
+      mcu_[m].mvm(in_slot(0), out_slot(0), flags_);
+      charge_mvm(1);
+      t = c_mvm_;
+    }
+    if (fl & isa::kMcuMtvm) {
+      mcu_[m].mtvm(in_slot(1), out_slot(1), flags_);
+      charge_mvm(1);
+      // Variant 1 serialises MVM and MTVM on one crossbar copy.
+      t = (cfg_.panther.variant == 1 && (fl & isa::kMcuMvm)) ? 2 * c_mvm_ : c_mvm_;
+    }
+    if (fl & isa::kMcuOpa) {
+      mcu_[m].opa(in_slot(2), out_slot(2));
+      if (cfg_.panther.variant == 3) {
+        t = std::max(t, c_opa_);  // applied eagerly to the third copy, concurrently
+        st_.energy.add(Component::Crossbar, cfg_.e.opa);
+      } else {
+        st_.energy.add(Component::Edram, 2.0 * X_ * cfg_.e.mem_word);  // operands saved
+      }
+    }
+    cycles = std::max(cycles, t);
+  }
+  r.cycles = cycles;
+  ++pc_;
+  return r;
+}
+
+uint64_t CoreExec::commit_panther() {
+  uint64_t cycles = 0;
+  for (auto& m : mcu_) {
+    const size_t pairs = m.pending();
+    const auto res = m.commit();
+    uint64_t t = 0;
+    if (res.pairs > 0) {
+      if (cfg_.panther.variant == 3) {
+        t = c_rd_ + c_wr_;  // copy the updated third crossbar to the other two
+        st_.energy.add(Component::Crossbar,
+                       n_slices_ * (cfg_.e.xbar_rd + 2 * cfg_.e.xbar_wr));
+      } else {
+        t = pairs * c_opa_;  // replay the saved operands
+        st_.energy.add(Component::Edram, pairs * 2.0 * X_ * cfg_.e.mem_word);
+        st_.energy.add(Component::Crossbar, pairs * cfg_.e.opa);
+      }
+    }
+    if (res.crs) {
+      t += c_rd_ + c_wr_;
+      charge_crs(1);
+    }
+    cycles = std::max(cycles, t);
+  }
+  return cycles;
 }
 
 StepResult CoreExec::step() {
@@ -201,7 +321,7 @@ StepResult CoreExec::step() {
       ++pc_;
       break;
     case Opcode::Halt:
-      r.cycles = cfg_.lat.nop;
+      r.cycles = cfg_.lat.nop + (panther_ ? commit_panther() : 0);
       r.kind = StepKind::Halt;
       break;
     case Opcode::Set:
@@ -276,19 +396,24 @@ StepResult CoreExec::step() {
       ++pc_;
       break;
     case Opcode::Mcu: {
-      uint8_t mask = 0;
-      for (unsigned m = 0; m < isa::kMaxMcus; ++m) {
-        if (in.mcu[m] & ~isa::kMcuMvm)
-          return error(ErrorCode::IllegalInstr, "mcu with MTVM/OPA: PANTHER is not modelled");
-        if (in.mcu[m] & isa::kMcuMvm) mask |= static_cast<uint8_t>(1u << m);
-      }
-      exec_mvm(mask, 0, 0);
-      r.cycles = c_mvm_;
+      StepResult m = exec_mcu(in);
+      if (m.kind == StepKind::Error) return m;
+      r.cycles = m.cycles;
+      break;
+    }
+    case Opcode::Crs: {
+      if (!panther_) return error(ErrorCode::IllegalInstr, "crs requires PANTHER");
+      unsigned n = 0;
+      for (unsigned m = 0; m < M_; ++m)
+        if (in.mask >> m & 1) {
+          mcu_[m].crs();
+          ++n;
+        }
+      charge_crs(n);
+      r.cycles = c_rd_ + c_wr_;  // MCUs in parallel
       ++pc_;
       break;
     }
-    case Opcode::Crs:
-      return error(ErrorCode::IllegalInstr, "crs: PANTHER is not modelled");
     default:
       return error(ErrorCode::IllegalInstr, "illegal opcode in a core program");
   }

@@ -23,6 +23,7 @@
 #include "xbar/crossbar.h"
 #include "xbar/fixed_point.h"
 #include "xbar/lut.h"
+#include "xbar/mcu.h"
 #include "xbar/rng.h"
 #include "xbar/xbar_config.h"
 #include "isa/encoding.h"
@@ -84,8 +85,13 @@ class CoreExec {
   // Weights of MVMU m: rows x cols int16 row-major (row = input); the rest is 0.
   // Returns false if m/rows/cols are out of range.
   bool program_weights(unsigned m, unsigned rows, unsigned cols, const int16_t* w);
+  // PANTHER: int32 weights (fw = 2f). False (and *why) if out of range or not PANTHER.
+  bool program_weights32(unsigned m, unsigned rows, unsigned cols, const int32_t* w,
+                         std::string* why = nullptr);
+  bool panther() const { return panther_; }
+  const xbar::Mcu& mcu(unsigned m) const { return mcu_.at(m); }
   void clear_weights();
-  int16_t weight(unsigned m, unsigned row, unsigned col) const;
+  int64_t weight(unsigned m, unsigned row, unsigned col) const;
 
   // --- running ---
   // Kernel start (isa.md §3.3): operand space and PC 0, flags clear, RNG = s0.
@@ -119,6 +125,10 @@ class CoreExec {
   StepResult error(isa::ErrorCode code, std::string msg);
   uint64_t exec_alu(const isa::CoreInstr& in, bool imm);
   void exec_mvm(uint8_t mask, unsigned filter, unsigned stride);
+  void charge_mvm(unsigned ops);
+  StepResult exec_mcu(const isa::CoreInstr& in);
+  uint64_t commit_panther();  // at halt: cycles of the commit (MCUs in parallel)
+  void charge_crs(unsigned mcus);
 
   const PlatformConfig& cfg_;
   isa::Geometry geo_;
@@ -126,7 +136,9 @@ class CoreExec {
   unsigned X_, M_, K_, f_;
   std::shared_ptr<const xbar::LutSet> luts_;
   std::vector<Slot> prog_;
-  std::vector<xbar::Crossbar> mvmu_;
+  bool panther_;
+  std::vector<xbar::Crossbar> mvmu_;  // PUMA
+  std::vector<xbar::Mcu> mcu_;        // PANTHER
   std::vector<int16_t> a_;
   std::vector<int16_t> tmp1_;
   uint32_t pc_ = 0;
@@ -137,7 +149,8 @@ class CoreExec {
   // Pre-computed per-instruction constants.
   double e_fetch_, e_rf_, e_vfu_, e_sfu_, e_copy_, e_mem_;
   double e_mvm_xbar_, e_mvm_adc_, e_mvm_sna_, e_mvm_rf_, e_mvm_dac_;
-  uint64_t c_mvm_;
+  uint64_t c_mvm_, c_opa_, c_rd_, c_wr_;
+  unsigned n_slices_;  // S (PUMA) or N (PANTHER)
 };
 
 }  // namespace pumavp::core

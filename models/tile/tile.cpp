@@ -60,10 +60,17 @@ std::string Tile::load(const isa::KernelImage& img) {
     if (xw.core >= cores_.size())
       return "weights for core " + std::to_string(xw.core) + " of tile " +
              std::to_string(index_) + ": no such core";
+    if (cores_[xw.core]->exec().panther()) {
+      std::string why;
+      if (!cores_[xw.core]->exec().program_weights32(xw.mvmu, xw.rows, xw.cols, xw.w.data(),
+                                                     &why))
+        return "weights for MVMU " + std::to_string(xw.mvmu) + " of tile " +
+               std::to_string(index_) + " core " + std::to_string(xw.core) + ": " + why;
+      continue;
+    }
     std::vector<int16_t> w(xw.w.size());
     for (size_t i = 0; i < w.size(); ++i) {
-      if (xw.w[i] < -32768 || xw.w[i] > 32767)
-        return "weight out of int16 range (PANTHER weights are not modelled)";
+      if (xw.w[i] < -32768 || xw.w[i] > 32767) return "weight out of int16 range";
       w[i] = static_cast<int16_t>(xw.w[i]);
     }
     if (!cores_[xw.core]->exec().program_weights(xw.mvmu, xw.rows, xw.cols, w.data()))

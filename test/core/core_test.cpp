@@ -447,3 +447,74 @@ TEST(Core, InputShuffleAfterMvm) {
   const int expect[] = {2, 3, 4, 0, 6, 7, 8, 0};
   for (unsigned i = 0; i < 8; ++i) EXPECT_EQ(rf(s, 0, 20 + i), expect[i]) << i;
 }
+
+// PANTHER MCU: MVM, MTVM and OPA in one `mcu`; the OPA update is committed at halt, so the
+// next run of the same image sees it. Values hand-derived (fw = 24 for weights).
+TEST(CorePanther, MvmMtvmOpaCommitAtHalt) {
+  Sim s({"tile.cores=1", "node.tiles=1", "panther.enabled=true"});
+  s.load(R"(
+.xbar 0 0 0 rows=2 cols=2 format=q
+ 1.0  2.0
+ 0.5 -1.0
+.end
+.core 0 0
+  set rf.0, 1.0q
+  set rf.1, 2.0q
+  set rf.2, 1.0q
+  set rf.3, 1.0q
+  set rf.4, 1.0q
+  set rf.5, 0
+  set rf.6, 0.5q
+  set rf.7, 0
+  copy in0.0, rf.0, vec=2
+  copy in0.1.0, rf.2, vec=2
+  copy in0.2.0, rf.4, vec=2
+  copy out0.2.0, rf.6, vec=2
+  mcu u0=mvm+mtvm+opa
+  copy rf.10, out0.0, vec=2
+  copy rf.12, out0.1.0, vec=2
+  halt
+)");
+  const auto& c = s.cfg;
+  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  // y = W^T x: [1*1 + 0.5*2, 2*1 - 1*2] = [2.0, 0]; z = W d: [1 + 2, 0.5 - 1] = [3.0, -0.5]
+  EXPECT_EQ(rf(s, 0, 10), 8192);
+  EXPECT_EQ(rf(s, 0, 11), 0);
+  EXPECT_EQ(rf(s, 0, 12), 12288);
+  EXPECT_EQ(rf(s, 0, 13), -2048);
+  // OPA: W[0][0] += 1.0 * 0.5 (committed at halt), others unchanged.
+  EXPECT_EQ(s.exec(0, 0).weight(0, 0, 0), int64_t{3} << 23);
+  EXPECT_EQ(s.exec(0, 0).weight(0, 0, 1), int64_t{2} << 24);
+  // Variant 2: MVM and MTVM in parallel (one t_mvm); the commit replays one pair (t_opa).
+  ASSERT_EQ(c.panther.variant, 2u);
+  const double t_mvm = (std::ceil(16.0 / c.xbar.dac_bits) + 2) * c.xbar.size * c.ns.step_per_row;
+  const double expect = 2 + 8 + 4 + t_mvm + 2 + (1 + c.ns.opa);
+  EXPECT_DOUBLE_EQ(s.run_ns(), expect);
+  const auto e = s.stats.ledger("node.tile0.core0");
+  const double X = c.xbar.size;
+  EXPECT_NEAR(e.get(pumavp::Component::Edram), 2 * (2 * X * c.e.mem_word), 1e-6);
+  EXPECT_EQ(s.stats.counter_value("node.tile0.core0.mvm"), 2u);
+  // Second run: the MVM sees the committed weight 1.5: y0 = 1.5 + 0.5*2 = 2.5.
+  ASSERT_EQ(s.run(), noc::RunStatus::Done);
+  EXPECT_EQ(rf(s, 0, 10), 10240);
+  EXPECT_EQ(s.exec(0, 0).weight(0, 0, 0), int64_t{2} << 24);
+}
+
+TEST(CorePanther, CrsTimingAndEnergy) {
+  Sim s({"tile.cores=1", "node.tiles=1", "panther.enabled=true"});
+  s.load(".core 0 0\n  crs mask=0b11\n  halt\n");
+  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  const auto& c = s.cfg;
+  EXPECT_DOUBLE_EQ(s.run_ns(), 2 + c.ns.xbar_rd + c.ns.xbar_wr + 1);
+  const double n = c.panther.slices.size();
+  EXPECT_NEAR(s.stats.ledger("node.tile0.core0").get(pumavp::Component::Crossbar),
+              2 * n * (c.e.xbar_rd + c.panther.variant * c.e.xbar_wr), 1e-6);
+}
+
+TEST(CorePanther, OpaWithoutPantherIsIllegal) {
+  Sim s({"tile.cores=1", "node.tiles=1"});
+  s.load(".core 0 0\n  .word 0x000000000000010B\n  halt\n");  // mcu u0=opa
+  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.mon->error().code, 5u) << s.mon->error().message;
+  EXPECT_EQ(s.mon->error().pc, 0u);
+}
