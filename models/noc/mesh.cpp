@@ -37,6 +37,11 @@ Mesh::Mesh(sc_core::sc_module_name name, const PlatformConfig& cfg, Stats& stats
   }
 }
 
+void Mesh::set_packet_observer(PacketObserver obs) {
+  observer_ = std::move(obs);
+  for (auto& ni : nis_) ni->set_observer(&observer_);
+}
+
 bool Mesh::moving() const {
   for (const auto& ni : nis_)
     if (ni->moving()) return true;

@@ -27,6 +27,8 @@ class Mesh : public sc_core::sc_module {
   unsigned num_routers() const { return static_cast<unsigned>(routers_.size()); }
   NetworkInterface& ni(unsigned tile) { return *nis_.at(tile); }
   MeshRouter& router(unsigned r) { return *routers_.at(r); }
+  // Trace hook: `obs` is called for every packet accepted at its destination.
+  void set_packet_observer(PacketObserver obs);
   // Drops queued and stuck packets (NetworkInterface::flush) and clears link state;
   // returns the packets discarded.
   size_t flush();
@@ -35,6 +37,7 @@ class Mesh : public sc_core::sc_module {
 
  private:
   MeshGeometry geo_;
+  PacketObserver observer_;
   std::vector<std::unique_ptr<MeshRouter>> routers_;
   std::vector<std::unique_ptr<NetworkInterface>> nis_;
 };

@@ -91,7 +91,7 @@ void NetworkInterface::tile_b_transport(tlm::tlm_generic_payload& gp, sc_core::s
   if (e.ext.pkt.tracker) e.ext.pkt.tracker->on_sent();
   ++packets_;
   words_ += p->width;
-  flits_ += p->flits(flit_bits_);
+  if (p->dst_tile != tile_) flits_ += p->flits(flit_bits_);  // own tile: nothing on the wire
   energy_.add(Component::Noc, noc_word_pj_ * p->width);
   token_begin();
   pushed_.notify(sc_core::SC_ZERO_TIME);
@@ -113,12 +113,14 @@ void NetworkInterface::inject_thread() {
     make_payload(gp, e.ext);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     in_chain_ = true;
+    const sc_core::sc_time injected = sc_core::sc_time_stamp();
     if (e.ext.pkt.dst_tile == tile_) {
       deliver(gp, delay);  // own tile: bypasses the mesh
     } else {
       to_router->b_transport(gp, delay);
     }
     in_chain_ = false;
+    if (observer_ && *observer_) (*observer_)(e.ext.pkt, injected, sc_core::sc_time_stamp() + delay);
     gp.clear_extension(&e.ext);
     if (inject_free_ < sc_core::sc_time_stamp()) inject_free_ = sc_core::sc_time_stamp();
     if (!queue_.empty() && &queue_.front() == &e) queue_.pop_front();

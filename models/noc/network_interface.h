@@ -14,12 +14,13 @@
 // pushes the packet through the mesh. A packet to the own tile bypasses the mesh (no
 // network latency). The sender's SendTracker is told when the destination accepted it.
 // Energy: e.noc_word per word (Component::Noc, ledger `<prefix>`), counted at hand-off.
-// Counters: <prefix>.packets, <prefix>.words, <prefix>.flits (packet flits, not per hop),
-// <prefix>.tile<N>.inject_waits.
+// Counters: <prefix>.packets, <prefix>.words (all packets), <prefix>.flits (flits of packets
+// that enter the mesh, counted once per packet, not per hop), <prefix>.tile<N>.inject_waits.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 
 #include <systemc>
@@ -33,6 +34,12 @@
 #include "noc/run_monitor.h"
 
 namespace pumavp::noc {
+
+// Called once per packet when it has been accepted at its destination (for traces):
+// the packet, the time it entered the network (left the injection queue) and the time it
+// was accepted into the destination FIFO.
+using PacketObserver =
+    std::function<void(const NocPacket&, const sc_core::sc_time&, const sc_core::sc_time&)>;
 
 class NetworkInterface : public sc_core::sc_module {
  public:
@@ -50,6 +57,8 @@ class NetworkInterface : public sc_core::sc_module {
   ~NetworkInterface() override { gp_.clear_extension<NocPacketExt>(); }
 
   unsigned tile() const { return tile_; }
+  // Observer shared by the mesh (may be null / empty).
+  void set_observer(const PacketObserver* obs) { observer_ = obs; }
   // Packets in the injection queue (including the one being injected).
   size_t queued() const { return queue_.size(); }
   // End of a run / node reset: drop every queued packet (including one stuck in the mesh
@@ -83,6 +92,7 @@ class NetworkInterface : public sc_core::sc_module {
   sc_core::sc_time cycle_;
   double noc_word_pj_;
   RunMonitor* monitor_;
+  const PacketObserver* observer_ = nullptr;
   tlm::tlm_generic_payload gp_;
   std::deque<Entry> queue_;
   bool token_ = false;

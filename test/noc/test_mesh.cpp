@@ -2,6 +2,7 @@
 // contention, back-pressure, ordering, stats. Each test is its own process (SystemC).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <random>
@@ -354,7 +355,7 @@ TEST(NocStats, EnergyAndPerLinkFlits) {
   sc_core::sc_start(sc_time(1, sc_core::SC_US));
   EXPECT_EQ(n.stats.counter_value("node.noc.packets"), 3u);
   EXPECT_EQ(n.stats.counter_value("node.noc.words"), 26u);
-  EXPECT_EQ(n.stats.counter_value("node.noc.flits"), 9u + 3u + 5u);
+  EXPECT_EQ(n.stats.counter_value("node.noc.flits"), 9u + 3u);  // the own-tile packet: none
   for (const char* l : {"r0.E", "r1.E", "r2.E", "r3.L0"})
     EXPECT_EQ(n.stats.counter_value(std::string("node.noc.") + l + ".flits"), 9u) << l;
   for (const char* l : {"r0.S", "r4.S", "r8.S", "r12.L0"})
@@ -382,4 +383,30 @@ TEST(NocErrors, BadDestinationOrFifoIsAnErrorResponse) {
   EXPECT_EQ(bad_fifo, tlm::TLM_ADDRESS_ERROR_RESPONSE);
   EXPECT_EQ(good, tlm::TLM_OK_RESPONSE);
   EXPECT_EQ(n.ep[1]->log.size(), 1u);
+}
+
+TEST(NocStats, PacketObserverSeesEveryPacketWithItsLatency) {
+  Net n({"node.tiles=16", "noc.concentration=1"});
+  struct Seen {
+    unsigned src, dst;
+    double injected, accepted;
+  };
+  std::vector<Seen> seen;
+  n.mesh->set_packet_observer([&](const NocPacket& p, const sc_time& in, const sc_time& acc) {
+    seen.push_back({p.src_tile, p.dst_tile, ns(in), ns(acc)});
+  });
+  sc_core::sc_spawn([&] {
+    sc_core::wait(sc_time(10, SC_NS));
+    n.ep[0]->send(15, 0, ramp(4, 0));  // 6 hops, 3 flits
+    n.ep[6]->send(6, 0, ramp(4, 0));   // own tile
+  });
+  sc_core::sc_start(sc_time(1, sc_core::SC_US));
+  ASSERT_EQ(seen.size(), 2u);
+  std::sort(seen.begin(), seen.end(), [](const Seen& a, const Seen& b) { return a.src < b.src; });
+  EXPECT_EQ(seen[0].src, 0u);
+  EXPECT_EQ(seen[0].dst, 15u);
+  EXPECT_NEAR(seen[0].injected, 10.0, 1e-9);
+  EXPECT_NEAR(seen[0].accepted - seen[0].injected, (7.0 * 3 + 6 * 1 + 3) * n.cyc(), 1e-6);
+  EXPECT_EQ(seen[1].dst, 6u);
+  EXPECT_NEAR(seen[1].accepted, seen[1].injected, 1e-9);
 }
