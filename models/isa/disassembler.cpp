@@ -73,20 +73,19 @@ std::string disassemble(const KernelImage& img, const Geometry& platform) {
       put_labels(uint32_t(pc));
       uint64_t w = p.words[pc];
       std::string text;
-      IsaError e;
+      bool decoded = false;
       if (p.is_tile()) {
         auto d = decode_tile(w, g);
-        e = d.error;
-        if (d.ok()) text = disassemble(d.instr);
+        if (d.ok()) { text = disassemble(d.instr); decoded = true; }
       } else {
         auto d = decode_core(w, g);
-        e = d.error;
         if (d.ok()) {
+          decoded = true;
           text = disassemble(d.instr, g);
           if (d.instr.opcode == Opcode::Jmp || d.instr.opcode == Opcode::Brn) {
             if (d.instr.target >= p.words.size()) {
-              e.code = ErrorCode::AddressRange;
-              e.message = "branch target " + std::to_string(d.instr.target) + " beyond the program";
+              text = ".word " + hex64(w) + "  # error 6: branch target " +
+                     std::to_string(d.instr.target) + " beyond the program";
             } else {
               auto f = first.find(d.instr.target);
               if (f != first.end()) {
@@ -97,14 +96,8 @@ std::string disassemble(const KernelImage& img, const Geometry& platform) {
           }
         }
       }
-      if (e) {
-        std::string m = e.message;
-        size_t k = m.rfind(" [word ");
-        if (k != std::string::npos) m.resize(k);
-        s += "        .word " + hex64(w) + "  # error " + std::to_string(int(e.code)) + ": " + m + "\n";
-      } else {
-        s += "        " + text + "\n";
-      }
+      if (!decoded) text = disassemble_word(w, p.is_tile(), g);
+      s += "        " + text + "\n";
     }
     put_labels(uint32_t(p.words.size()));
     for (const auto& [idx, sym] : labels)

@@ -643,4 +643,22 @@ std::string disassemble(const TileInstr& in) {
   return s;
 }
 
+std::string disassemble_word(uint64_t word, bool tile_stream, const Geometry& g) {
+  IsaError e;
+  std::string text;
+  if (tile_stream) {
+    auto d = decode_tile(word, g);
+    if (d.ok()) return disassemble(d.instr);
+    e = std::move(d.error);
+  } else {
+    auto d = decode_core(word, g);
+    if (d.ok()) return disassemble(d.instr, g);
+    e = std::move(d.error);
+  }
+  std::string m = e.message;
+  size_t k = m.rfind(" [word ");
+  if (k != std::string::npos) m.resize(k);
+  return ".word " + hex64(word) + "  # error " + std::to_string(int(e.code)) + ": " + m;
+}
+
 }  // namespace pumavp::isa

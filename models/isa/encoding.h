@@ -83,6 +83,9 @@ Decoded<TileInstr> decode_tile(uint64_t word, const Geometry& g);
 // are printed as region references (rf.8, out0.0, in1.2.5) of the geometry.
 std::string disassemble(const CoreInstr& in, const Geometry& g);
 std::string disassemble(const TileInstr& in);
+// One word of a core (tile_stream = false) or tile program as text: the canonical
+// instruction, or ".word 0x… # error N: reason" if it does not decode (for traces).
+std::string disassemble_word(uint64_t word, bool tile_stream, const Geometry& g);
 // Canonical operand text for an address: "in0.5", "out1.2.7" (PANTHER slot), "rf.3", or a
 // plain integer outside the operand space.
 std::string operand_text(uint32_t addr, const Geometry& g);

@@ -633,3 +633,13 @@ TEST(IsaEncoding, AllBoundaryFieldValues) {
   EXPECT_GT(checked, 10000u);
   EXPECT_GT(tiles_checked, 100u);
 }
+
+TEST(IsaEncoding, DisassembleWord) {
+  EXPECT_EQ(disassemble_word(0x0080000100104487ull, false, kPuma), "alu.relu rf.8, out0.0, vec=3");
+  EXPECT_EQ(disassemble_word(0x0000400040000820ull, true, kPuma), "send 32, 0, 1, width=2");
+  EXPECT_EQ(disassemble_word(0, false, kPuma).rfind(".word 0x0000000000000000  # error 5: illegal opcode", 0), 0u)
+      << disassemble_word(0, false, kPuma);
+  std::string s = disassemble_word(0x3 | (5ull << 11), false, kPuma);  // set into XbarIn
+  EXPECT_EQ(s.rfind(".word 0x0000000000002803  # error 6: operand address", 0), 0u) << s;
+  EXPECT_EQ(s.find("[word"), std::string::npos) << s;
+}

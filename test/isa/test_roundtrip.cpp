@@ -164,3 +164,25 @@ TEST(IsaRoundTrip, RandomImages) {
     ASSERT_EQ(b1, b2) << "image " << i << "\n" << text;
   }
 }
+
+TEST(IsaRoundTrip, DisassemblyText) {
+  KernelImage img;
+  img.header.tiles = 1;
+  img.header.cores_per_tile = 1;
+  img.programs.push_back({0, 0, {0x0, 0xD | (1ull << 50), 0xD | (9ull << 50), 0x2}});
+  img.programs.push_back({0, kTileUnit, {0x5, 0x22}});
+  img.symbols.push_back({"top", 0, 0, 1});
+  img.symbols.push_back({"also", 0, 0, 1});
+  img.symbols.push_back({"end", 0, 0, 4});
+  img.symbols.push_back({"t", 0, kTileUnit, 0});
+  auto b = write_image(img);
+  std::string text;
+  auto b2 = reassemble(b, &text);
+  EXPECT_EQ(b, b2) << text;
+  EXPECT_NE(text.find(".core 0 0\n        .word 0x0000000000000000  # error 5: illegal opcode"), std::string::npos) << text;
+  EXPECT_NE(text.find("top:\nalso:\n        jmp top\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(".word 0x002400000000000d  # error 6: branch target 9"), std::string::npos) << text;
+  EXPECT_NE(text.find("        halt\nend:\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(".tile 0\nt:\n        .word 0x0000000000000005  # error 5: illegal opcode: 0x05 (load) is a core instruction"),
+            std::string::npos) << text;
+}
