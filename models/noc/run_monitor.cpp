@@ -161,8 +161,12 @@ void RunMonitor::check_method() {
   }
   if (blocked_host_ > 0) {
     // A unit waiting for a host input is not blocked (the host may still write it) unless
-    // nothing at all is pending in the whole simulation.
-    if (sc_core::sc_pending_activity_at_future_time()) return;
+    // nothing at all is pending in the whole simulation. Look again when the next pending
+    // activity happens (this adds no new time point to the simulation).
+    if (sc_core::sc_pending_activity_at_future_time()) {
+      check_event_.notify(sc_core::sc_time_to_pending_activity());
+      return;
+    }
   }
   declare_deadlock();
 }

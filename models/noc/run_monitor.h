@@ -32,8 +32,9 @@
 // Deadlock: no unit Running, no activity token held, at least one unit Blocked, and nothing
 // else runnable at the current simulated time — then the run fails with code 8 and
 // `blocked_units()` lists every waiting unit. If every blocked unit waits for host input,
-// the deadlock is declared only once the simulation has no pending event at all (or when
-// the Node's owner calls `check_starved()` after sc_start() ran out of events).
+// the deadlock is declared only once the simulation has no pending event at all: the
+// detector re-checks at each later time that has pending activity and declares it after the
+// last one (owners whose sc_start() ran out of events may also call `check_starved()`).
 #pragma once
 
 #include <cstdint>
