@@ -104,9 +104,13 @@ void Tile::reset() {
   }
   unit_->clear_program();
   unit_->kick();
+  ++run_gen_;
+  fifo_popped_.notify(SC_ZERO_TIME);  // release deliveries blocked on a full FIFO
 }
 
 void Tile::start() {
+  ++run_gen_;
+  fifo_popped_.notify(SC_ZERO_TIME);
   mem_->abort_waiters();
   mem_->start_run(preloads_);
   fifos_.clear();
@@ -119,6 +123,8 @@ size_t Tile::end_run() {
   mem_->abort_waiters();
   mem_->end_run();
   unit_->kick();
+  ++run_gen_;
+  fifo_popped_.notify(SC_ZERO_TIME);
   return fifos_.clear();
 }
 
@@ -156,9 +162,10 @@ void Tile::noc_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
       gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
       return;
     }
+    const uint64_t gen = run_gen_;
     while (fifos_.full(p->fifo)) {  // back-pressure: the packet stays in the network
       wait(fifo_popped_);
-      if (mon_.stopped()) {
+      if (run_gen_ != gen || mon_.stopped()) {  // the run ended meanwhile: drop it
         gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
         return;
       }

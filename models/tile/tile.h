@@ -87,6 +87,7 @@ class Tile : public sc_core::sc_module {
   std::vector<SharedMemory::Preload> preloads_;
   std::unique_ptr<TileControlUnit> unit_;
   sc_core::sc_event all_halted_ev_;
+  uint64_t run_gen_ = 0;  // bumped at start / end_run / reset: stale blocked deliveries drop
   uint64_t& c_overflows_;
 };
 
