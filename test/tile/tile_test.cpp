@@ -226,3 +226,48 @@ TEST(Tile, WorkedExampleMlpOverMesh) {
   EXPECT_NEAR(src, 2 * s.cfg.e.mem_word, 1e-9);
   EXPECT_NEAR(dst, 2 * s.cfg.e.mem_word, 1e-9);
 }
+
+// A run that ends in a deadlock (core blocked in a load, packets blocked at a full FIFO)
+// leaves nothing behind: the next load + run works normally.
+TEST(Tile, RestartAfterDeadlockedRun) {
+  Sim s({"tile.cores=1", "node.tiles=2", "tile.fifo_depth=1"}, 2);
+  s.load(R"(
+.data 0 0
+ 1 2 3
+.end
+.core 0 0
+  set rf.0, 500
+  load rf.1, rf.0
+  halt
+.tile 0
+  send 0, 0, 1, width=1, vec=3
+  halt
+.tile 1
+  halt
+)");
+  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.mon->error().code, 8u) << s.mon->error().message;
+  s.load(R"(
+.core 1 0
+  set rf.0, 9
+  set rf.1, 40
+  store rf.1, rf.0
+  halt
+.core 0 0
+  set rf.0, 7
+  set rf.1, 20
+  store rf.1, rf.0
+  halt
+.tile 0
+  send 20, 2, 1
+  halt
+.tile 1
+  receive 21, 2
+  halt
+)");
+  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  EXPECT_EQ(s.host_read(1, 40, 1)[0], 9);
+  EXPECT_EQ(s.host_read(1, 21, 1)[0], 7);
+  EXPECT_TRUE(s.tile(0).all_halted());
+  EXPECT_TRUE(s.tile(1).all_halted());
+}
