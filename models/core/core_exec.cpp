@@ -43,13 +43,9 @@ CoreExec::CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stat
       tmp1_(cfg.xbar.size),
       st_(stats, prefix) {
   panther_ = cfg.panther.enabled;
-  const xbar::XbarParams xp = xbar::xbar_params(cfg);
-  for (unsigned m = 0; m < M_; ++m) {
-    if (panther_)
-      mcu_.emplace_back(xp);
-    else
-      mvmu_.emplace_back(xp);
-  }
+  xp_ = xbar::xbar_params(cfg);
+  xbar::validate(xp_);  // fail at construction, not at the first product
+  (panther_ ? mcu_.resize(M_) : mvmu_.resize(M_));
   const EnergyConfig& e = cfg.e;
   e_fetch_ = e.core_fetch;
   e_rf_ = e.rf;
@@ -102,8 +98,8 @@ bool CoreExec::program_weights(unsigned m, unsigned rows, unsigned cols, const i
     std::vector<int32_t> w32(w, w + size_t{rows} * cols);
     return program_weights32(m, rows, cols, w32.data());
   }
-  mvmu_[m].clear();
-  if (rows && cols) mvmu_[m].program(w, rows, cols);
+  xb(m).clear();
+  if (rows && cols) xb(m).program(w, rows, cols);
   return true;
 }
 
@@ -113,9 +109,9 @@ bool CoreExec::program_weights32(unsigned m, unsigned rows, unsigned cols, const
     if (why) *why = "bad PANTHER weight block";
     return false;
   }
-  mcu_[m].clear();
+  mc(m).clear();
   try {
-    if (rows && cols) mcu_[m].program(w, rows, cols);
+    if (rows && cols) mc(m).program(w, rows, cols);
   } catch (const std::exception& e) {
     if (why) *why = e.what();
     return false;
@@ -124,22 +120,21 @@ bool CoreExec::program_weights32(unsigned m, unsigned rows, unsigned cols, const
 }
 
 void CoreExec::clear_weights() {
-  for (auto& m : mvmu_) m.clear();
-  for (auto& m : mcu_) {
-    m.clear();
-    m.discard_pending();
-  }
+  for (auto& m : mvmu_) m.reset();
+  for (auto& m : mcu_) m.reset();
 }
 
 int64_t CoreExec::weight(unsigned m, unsigned row, unsigned col) const {
-  return panther_ ? mcu_.at(m).weight(row, col) : mvmu_.at(m).weight(row, col);
+  if (panther_) return mcu_.at(m) ? mcu_[m]->weight(row, col) : 0;
+  return mvmu_.at(m) ? mvmu_[m]->weight(row, col) : 0;
 }
 
 void CoreExec::reset_run() {
   std::fill(a_.begin(), a_.end(), 0);
   pc_ = 0;
   flags_ = xbar::Flags{};
-  for (auto& m : mcu_) m.discard_pending();  // no PANTHER update pending (isa.md §3.3)
+  for (auto& m : mcu_)  // no PANTHER update pending (isa.md §3.3)
+    if (m) m->discard_pending();
   rng_.reset(cfg_.numerics.rng_seed, tile_ * cfg_.tile.cores + core_);
 }
 
@@ -197,9 +192,9 @@ void CoreExec::exec_mvm(uint8_t mask, unsigned filter, unsigned stride) {
     int16_t* x = A + size_t{m} * K_ * X_;
     int16_t* y = A + n_in + size_t{m} * K_ * X_;
     if (panther_)
-      mcu_[m].mvm(x, y, flags_);
+      mc(m).mvm(x, y, flags_);
     else
-      mvmu_[m].mvm(x, y, flags_);
+      xb(m).mvm(x, y, flags_);
     charge_mvm(1);
     if (filter > 0) {  // input shuffling (isa.md §4.3)
       int16_t* old = tmp1_.data();
@@ -248,18 +243,18 @@ StepResult CoreExec::exec_mcu(const isa::CoreInstr& in) {
     auto out_slot = [&](unsigned k) { return A + n_in + size_t{m * K_ + k} * X_; };
     uint64_t t = 0;
     if (fl & isa::kMcuMvm) {
-      mcu_[m].mvm(in_slot(0), out_slot(0), flags_);
+      mc(m).mvm(in_slot(0), out_slot(0), flags_);
       charge_mvm(1);
       t = c_mvm_;
     }
     if (fl & isa::kMcuMtvm) {
-      mcu_[m].mtvm(in_slot(1), out_slot(1), flags_);
+      mc(m).mtvm(in_slot(1), out_slot(1), flags_);
       charge_mvm(1);
       // Variant 1 serialises MVM and MTVM on one crossbar copy.
       t = (cfg_.panther.variant == 1 && (fl & isa::kMcuMvm)) ? 2 * c_mvm_ : c_mvm_;
     }
     if (fl & isa::kMcuOpa) {
-      mcu_[m].opa(in_slot(2), out_slot(2));
+      mc(m).opa(in_slot(2), out_slot(2));
       if (cfg_.panther.variant == 3) {
         t = std::max(t, c_opa_);  // applied eagerly to the third copy, concurrently
         st_.energy.add(Component::Crossbar, cfg_.e.opa);
@@ -276,9 +271,10 @@ StepResult CoreExec::exec_mcu(const isa::CoreInstr& in) {
 
 uint64_t CoreExec::commit_panther() {
   uint64_t cycles = 0;
-  for (auto& m : mcu_) {
-    const size_t pairs = m.pending();
-    const auto res = m.commit();
+  for (auto& mp : mcu_) {
+    if (!mp) continue;
+    const size_t pairs = mp->pending();
+    const auto res = mp->commit();
     uint64_t t = 0;
     if (res.pairs > 0) {
       if (cfg_.panther.variant == 3) {
@@ -406,7 +402,7 @@ StepResult CoreExec::step() {
       unsigned n = 0;
       for (unsigned m = 0; m < M_; ++m)
         if (in.mask >> m & 1) {
-          mcu_[m].crs();
+          mc(m).crs();
           ++n;
         }
       charge_crs(n);

@@ -89,7 +89,6 @@ class CoreExec {
   bool program_weights32(unsigned m, unsigned rows, unsigned cols, const int32_t* w,
                          std::string* why = nullptr);
   bool panther() const { return panther_; }
-  const xbar::Mcu& mcu(unsigned m) const { return mcu_.at(m); }
   void clear_weights();
   int64_t weight(unsigned m, unsigned row, unsigned col) const;
 
@@ -137,8 +136,19 @@ class CoreExec {
   std::shared_ptr<const xbar::LutSet> luts_;
   std::vector<Slot> prog_;
   bool panther_;
-  std::vector<xbar::Crossbar> mvmu_;  // PUMA
-  std::vector<xbar::Mcu> mcu_;        // PANTHER
+  // Arrays are created on first use (programming or first product), so that a large node
+  // whose cores hold no weights builds fast and small; clear_weights() frees them.
+  xbar::XbarParams xp_;
+  std::vector<std::unique_ptr<xbar::Crossbar>> mvmu_;  // PUMA
+  std::vector<std::unique_ptr<xbar::Mcu>> mcu_;        // PANTHER
+  xbar::Crossbar& xb(unsigned m) {
+    if (!mvmu_[m]) mvmu_[m] = std::make_unique<xbar::Crossbar>(xp_);
+    return *mvmu_[m];
+  }
+  xbar::Mcu& mc(unsigned m) {
+    if (!mcu_[m]) mcu_[m] = std::make_unique<xbar::Mcu>(xp_);
+    return *mcu_[m];
+  }
   std::vector<int16_t> a_;
   std::vector<int16_t> tmp1_;
   uint32_t pc_ = 0;
