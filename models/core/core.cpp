@@ -50,6 +50,7 @@ void Core::thread() {
 
 void Core::fail(isa::ErrorCode code, const std::string& msg) {
   state_ = CoreState::Error;
+  exec_.finish_run();
   const uint32_t pc = exec_.pc();
   mon_.fail(static_cast<unsigned>(code), handle_, pc, exec_.word_at(pc),
             "tile " + std::to_string(exec_.tile()) + " core " + std::to_string(exec_.core()) +
@@ -89,6 +90,7 @@ void Core::run() {
         offset += cycle_ * static_cast<double>(r.cycles);
         st.cycles_busy += r.cycles;
         wait(offset);
+        exec_.finish_run();
         state_ = CoreState::Halted;
         mon_.halted(handle_);
         done_ev_.notify(SC_ZERO_TIME);

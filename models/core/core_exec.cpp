@@ -19,7 +19,10 @@ CoreStats::CoreStats(Stats& s, const std::string& p)
       mvm(s.counter(p + ".mvm")),
       cycles_busy(s.counter(p + ".cycles_busy")),
       stall_cycles(s.counter(p + ".stall_cycles")),
-      mem_words(s.counter(p + ".mem_words")) {
+      mem_words(s.counter(p + ".mem_words")),
+      flag_sat(s.counter(p + ".flag_sat")),
+      flag_dz(s.counter(p + ".flag_dz")),
+      flag_dom(s.counter(p + ".flag_dom")) {
   for (unsigned op = 0; op < 64; ++op) {
     const char* n = isa::opcode_name(static_cast<Opcode>(op));
     per_opcode[op] = (n && op < 0x20) ? &s.counter(p + ".instr_" + n) : nullptr;
@@ -422,6 +425,12 @@ StepResult CoreExec::step() {
     return error(ErrorCode::Arithmetic, "fatal flag DOM raised");
   }
   return r;
+}
+
+void CoreExec::finish_run() {
+  st_.flag_sat += flags_.sat;
+  st_.flag_dz += flags_.dz;
+  st_.flag_dom += flags_.dom;
 }
 
 void CoreExec::finish_mem() {

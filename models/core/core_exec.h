@@ -62,6 +62,9 @@ struct CoreStats {
   uint64_t& cycles_busy;    // execute cycles (incl. memory waits)
   uint64_t& stall_cycles;   // cycles waiting on ports / attributes beyond lat.mem_access
   uint64_t& mem_words;      // words loaded + stored
+  uint64_t& flag_sat;       // runs that ended with SAT / DZ / DOM raised (isa.md §2.7)
+  uint64_t& flag_dz;
+  uint64_t& flag_dom;
   uint64_t* per_opcode[64];  // instr_<mnemonic>
 };
 
@@ -99,6 +102,8 @@ class CoreExec {
   const MemOp& mem_op() const { return mem_; }
   // After all accesses of the MemOp: advance the PC and account energy.
   void finish_mem();
+  // End of this core's run (halt or error): record the sticky flags in the stats.
+  void finish_run();
 
   uint32_t pc() const { return pc_; }
   uint64_t word_at(uint32_t pc) const { return pc < prog_.size() ? prog_[pc].word : 0; }

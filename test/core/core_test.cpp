@@ -234,6 +234,9 @@ TEST(Core, VectorOpsHandDerived) {
   EXPECT_TRUE(fl & pumavp::core::kFlagSat);
   EXPECT_TRUE(fl & pumavp::core::kFlagDz);
   EXPECT_FALSE(fl & pumavp::core::kFlagDom);
+  EXPECT_EQ(s.stats.counter_value("node.tile0.core0.flag_sat"), 1u);
+  EXPECT_EQ(s.stats.counter_value("node.tile0.core0.flag_dz"), 1u);
+  EXPECT_EQ(s.stats.counter_value("node.tile0.core0.flag_dom"), 0u);
 }
 
 TEST(Core, ScalarOpsAndBranches) {
