@@ -542,3 +542,25 @@ TEST(CorePanther, OpaWithoutPantherIsIllegal) {
   EXPECT_EQ(s.mon->error().code, 5u) << s.mon->error().message;
   EXPECT_EQ(s.mon->error().pc, 0u);
 }
+
+// Two cores storing at the same time share the single memory port: the accesses serialise
+// and the loser's extra time shows up as stall cycles (4 accesses x lat.mem_access).
+TEST(Core, PortContentionCountsStalls) {
+  Sim s({"tile.cores=2", "node.tiles=1", "tile.mem_ports=1"});
+  s.load(R"(
+.core 0 0
+  set rf.0, 0
+  store rf.0, rf.8, width=16, vec=4
+  halt
+.core 0 1
+  set rf.0, 64
+  store rf.0, rf.8, width=16, vec=4
+  halt
+)");
+  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  const uint64_t stalls = s.stats.counter_value("node.tile0.core0.stall_cycles") +
+                          s.stats.counter_value("node.tile0.core1.stall_cycles");
+  EXPECT_EQ(stalls, 4u * s.cfg.lat.mem_access);
+  // 2 (fetch+decode) + 1 (set) + 8 accesses x 2 + 1 + 1 (halt)
+  EXPECT_DOUBLE_EQ(s.run_ns(), 2 + 1 + 8 * s.cfg.lat.mem_access + 1 + 1);
+}
