@@ -31,7 +31,6 @@ HostInterface::HostInterface(sc_module_name name, const PlatformConfig& cfg, Sta
       cfg_(cfg),
       stats_(stats),
       node_(node),
-      geometry_(isa::geometry_from_config(cfg)),
       regs_("accel.csr"),
       ledger_(stats.ledger("accel.host_interface")),
       c_dma_bytes_(stats.counter("accel.dma.bytes")),
@@ -83,6 +82,7 @@ void HostInterface::build_registers() {
                  return;
                }
                dma_status_ = csr::DMA_BUSY;
+               dma_go_ = true;
                status_ev_.notify(SC_ZERO_TIME);
                dma_ev_.notify(SC_ZERO_TIME);
              });
@@ -152,6 +152,7 @@ void HostInterface::command(uint32_t ctrl) {
     regs_.reset();
     status_ = 0;
     dma_status_ = 0;
+    dma_go_ = false;
     loaded_ = false;
     loading_ = false;
     image_ = isa::KernelImage{};
@@ -246,7 +247,7 @@ void HostInterface::do_load() {
   if (cancelled()) return;
 
   // Validate everything before touching any state: structure here, platform in Node::load.
-  isa::ImageResult r = isa::read_image(bytes, &geometry_);
+  isa::ImageResult r = isa::read_image(bytes);
   if (!r.ok()) {
     finish_error(static_cast<unsigned>(r.error.code), "kernel image rejected: " + r.error.message);
     return;
@@ -328,10 +329,14 @@ bool HostInterface::bus_transfer(bool write, uint64_t addr, uint8_t* data, unsig
 
 void HostInterface::dma_thread() {
   for (;;) {
-    wait(dma_ev_);
+    while (!dma_go_) wait(dma_ev_);
+    dma_go_ = false;
     const uint64_t gen = reset_generation_;
     const uint32_t src = regs_.value(csr::DMA_SRC), dst = regs_.value(csr::DMA_DST);
     const uint32_t len = regs_.value(csr::DMA_LEN);
+    std::string failure;
+    // Completion (DONE or ERROR + interrupt) is signalled only when the engine is idle again,
+    // so that the next GO, which the driver may write at once, is never lost.
     auto fail = [&](const std::string& msg) {
       dma_status_ = csr::DMA_ERROR;
       set_error(9, -1, -1, -1, msg);
@@ -355,12 +360,12 @@ void HostInterface::dma_thread() {
         if (in_window(a)) n = std::min<uint64_t>(n, csr::kTileWindowBytes - (a % csr::kTileWindowBytes));
       if (!bus_transfer(false, uint64_t(src) + off, buf.data(), n, delay)) {
         ok = false;
-        fail(fmt::format("DMA bus error reading 0x{:08x}", src + off));
+        failure = fmt::format("DMA bus error reading 0x{:08x}", src + off);
         break;
       }
       if (!bus_transfer(true, uint64_t(dst) + off, buf.data(), n, delay)) {
         ok = false;
-        fail(fmt::format("DMA bus error writing 0x{:08x}", dst + off));
+        failure = fmt::format("DMA bus error writing 0x{:08x}", dst + off);
         break;
       }
       delay += sc_time(cfg_.dma.beat_ns, SC_NS);
@@ -374,6 +379,7 @@ void HostInterface::dma_thread() {
     }
     wait(delay);
     if (gen != reset_generation_) continue;
+    if (!ok) fail(failure);
     if (ok) {
       dma_status_ = csr::DMA_DONE;
       status_ev_.notify(SC_ZERO_TIME);

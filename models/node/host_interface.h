@@ -105,7 +105,6 @@ class HostInterface : public sc_core::sc_module {
   const PlatformConfig& cfg_;
   Stats& stats_;
   Node& node_;
-  isa::Geometry geometry_;
   RegisterTable regs_;
   uint64_t csr_base_ = csr::kCsrBase, window_base_ = csr::kWindowBase;
 
@@ -121,6 +120,7 @@ class HostInterface : public sc_core::sc_module {
   uint64_t reset_generation_ = 0;
   sc_core::sc_event cmd_ev_, dma_ev_, abort_ev_, status_ev_, load_done_ev_;
   bool loading_ = false;
+  bool dma_go_ = false;  // GO written, not yet taken by the DMA thread
 
   // Accumulated accelerator figures for the PERF registers.
   uint64_t run_cycles_ = 0;

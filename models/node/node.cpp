@@ -53,7 +53,6 @@ LoadResult Node::load(const isa::KernelImage& img) {
     r.message = "LOAD while a run is in progress: ignored";
     return r;
   }
-  loaded_ = false;
   const isa::LoadError e = isa::validate_for_platform(img, geo_);
   if (e) {
     r.code = static_cast<unsigned>(e.code);
@@ -61,8 +60,11 @@ LoadResult Node::load(const isa::KernelImage& img) {
     r.core = e.core;
     r.pc = e.pc;
     r.message = e.message;
+    loaded_ = false;
     return r;
   }
+  cleanup_run();  // a previous run's end-of-run processing, if still pending
+  loaded_ = false;
   for (auto& t : tiles_) {
     const std::string why = t->load(img);
     if (!why.empty()) {
@@ -81,6 +83,10 @@ LoadResult Node::load(const isa::KernelImage& img) {
 
 bool Node::start() {
   if (!loaded_ || busy()) return false;
+  // The previous run's end-of-run processing, if its method has not run yet (START in the
+  // same delta as the end of the previous run).
+  cleanup_run();
+  cleaned_ = false;
   discarded_ = 0;
   monitor_.start();
   for (auto& t : tiles_) t->start();
@@ -98,14 +104,19 @@ void Node::reset() {
   const bool was_busy = busy();
   if (was_busy) monitor_.stop(0, "reset");  // end_method flushes the mesh (process context)
   for (auto& t : tiles_) t->reset();
-  if (!was_busy) mesh_->flush();
+  if (!was_busy) {
+    cleanup_run();
+    mesh_->flush();
+  }
   monitor_.reset();
   loaded_ = false;
   discarded_ = 0;
 }
 
-void Node::end_method() {
-  // The run ended (done or error): release everything still waiting and drop packets.
+void Node::cleanup_run() {
+  // Once per run: release everything still waiting and drop packets.
+  if (cleaned_) return;
+  cleaned_ = true;
   t_end_ = sc_time_stamp();
   size_t dropped = 0;
   for (auto& t : tiles_) dropped += t->end_run();
@@ -117,6 +128,12 @@ void Node::end_method() {
                       (std::to_string(dropped) + " packet(s) still queued at the end of the run "
                                                  "were discarded")
                           .c_str());
+}
+
+void Node::end_method() {
+  // A run ended (done or error). If a new run has already started, start() did the clean-up.
+  if (busy()) return;
+  cleanup_run();
   end_ev_.notify(SC_ZERO_TIME);
   if (pause_on_end_) sc_pause();
 }

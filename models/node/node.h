@@ -95,7 +95,8 @@ class Node : public sc_core::sc_module {
   bool busy() const { return monitor_.status() == noc::RunStatus::Running; }
   noc::RunStatus status() const { return monitor_.status(); }
   const noc::RunError& error() const { return monitor_.error(); }
-  // Notified when a run ends (done or error), after the node's end-of-run clean-up.
+  // Notified when a run ends (done or error), after the node's end-of-run clean-up (one delta
+  // after status() changed; not notified if a new run was started within that delta).
   const sc_core::sc_event& end_event() const { return end_ev_; }
   sc_core::sc_time run_start_time() const { return t_start_; }
   sc_core::sc_time run_end_time() const { return t_end_; }
@@ -129,7 +130,7 @@ class Node : public sc_core::sc_module {
   void idle_access(tlm::tlm_generic_payload& gp, unsigned tile, unsigned word, unsigned n,
                    bool peek);
   void end_method();
-  void pause_method();
+  void cleanup_run();
   std::string describe_unit(const noc::UnitRecord& u) const;
 
   const PlatformConfig cfg_;
@@ -140,6 +141,7 @@ class Node : public sc_core::sc_module {
   std::vector<std::unique_ptr<HostInit>> host_init_;
   bool loaded_ = false;
   bool pause_on_end_ = false;
+  bool cleaned_ = true;  // end-of-run processing done for the last run
   size_t discarded_ = 0;
   sc_core::sc_time t_start_, t_end_;
   sc_core::sc_time mem_access_;

@@ -627,3 +627,35 @@ TEST(NodeDeadlock, RingsOfAnySizeAreReportedCompletely) {
     EXPECT_EQ(got, want);
   }
 }
+
+// A host that reloads and restarts the node in the very delta the previous run ended (before
+// the node's end-of-run method ran): the new run must not be cleaned up by the old run's end.
+TEST(NodeRun, StartInTheDeltaThePreviousRunEnded) {
+  Bench b("small.yaml");
+  const auto first = b.assemble(".data 0 0 count=1\n1 2\n.end\n"
+                                ".tile 0\n  send 0, 0, 1, width=2\n  halt\n"
+                                ".tile 1\n  receive 0, 0, count=1, width=2\n  halt\n");
+  const auto second = b.assemble(".data 2 0 count=1\n3 4 5\n.end\n"
+                                 ".tile 2\n  send 0, 1, 3, width=3, vec=1\n  halt\n"
+                                 ".tile 3\n  receive 8, 1, count=1, width=3\n  halt\n");
+  struct Host : sc_core::sc_module {
+    SC_HAS_PROCESS(Host);
+    node::Node* n;
+    const isa::KernelImage* img;
+    bool restarted = false;
+    Host(sc_core::sc_module_name nm, node::Node* node, const isa::KernelImage* i)
+        : sc_module(nm), n(node), img(i) {
+      SC_THREAD(run);
+    }
+    void run() {
+      wait(n->monitor().end_event());
+      restarted = n->load(*img).ok() && n->start();
+    }
+  } host("host", b.node.get(), &second);
+  ASSERT_TRUE(b.node->load(first).ok());
+  EXPECT_EQ(b.node->run_standalone(sc_time(1, sc_core::SC_MS)), RunStatus::Done) << b.node->report();
+  EXPECT_TRUE(host.restarted);
+  std::vector<int16_t> got;
+  ASSERT_TRUE(b.node->host_read(3, 8, 3, got)) << b.node->report();
+  EXPECT_EQ(got, (std::vector<int16_t>{3, 4, 5}));
+}
