@@ -26,7 +26,8 @@ class Accelerator {
 
   node::Node node;
   node::HostInterface host_interface;
-  sc_core::sc_signal<bool> irq;
+  // Written from bus-access callbacks (any initiator's thread) and the command thread.
+  sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> irq;
 };
 
 }  // namespace pumavp

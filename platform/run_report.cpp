@@ -9,7 +9,8 @@ void print_run_report(std::ostream& os, const RunSummary& run, const Stats& stat
   os << fmt::format("exit code:          {} ({})\n", run.exit_code, run.exit_reason);
   os << fmt::format("simulated time:     {:.3f} us\n", run.sim_time_ns / 1000.0);
   os << fmt::format("wall time:          {:.3f} s\n", run.wall_s);
-  os << fmt::format("host instructions:  {} ({:.1f} MIPS)\n", run.host_instructions, run.host_mips());
+  if (run.host_instructions)
+    os << fmt::format("host instructions:  {} ({:.1f} MIPS)\n", run.host_instructions, run.host_mips());
   const auto& v = stats.values();
   if (auto it = v.find("accel.utilisation"); it != v.end())
     os << fmt::format("accel utilisation:  {:.1f} %\n", it->second * 100.0);

@@ -85,6 +85,7 @@ RunSummary Soc::run(const sc_core::sc_time& max_time) {
   const auto w0 = std::chrono::steady_clock::now();
   const uint64_t i0 = cpu_.instret();
   const sc_core::sc_time t0 = sc_core::sc_time_stamp();
+  cpu_.set_horizon(max_time > sc_core::SC_ZERO_TIME ? t0 + max_time : sc_core::sc_max_time());
   if (max_time > sc_core::SC_ZERO_TIME) sc_core::sc_start(max_time, sc_core::SC_EXIT_ON_STARVATION);
   else sc_core::sc_start();
   const auto w1 = std::chrono::steady_clock::now();

@@ -1,0 +1,77 @@
+// `pumavp compile MODEL -o OUT.pkimg [--config F] [--set k=v]... [--report] [--emit-asm F.pasm]`
+// MODEL: .yaml/.yml MLP description (weights in .npy or generated from a seed) or .onnx.
+#include <fstream>
+#include <iostream>
+
+#include "commands.h"
+#include "common/config.h"
+#include "compiler/compiler.h"
+#include "isa/kimage.h"
+
+namespace pumavp {
+
+namespace {
+
+struct CompileCliOptions {
+  std::string model;
+  std::string output;
+  std::string config;
+  std::vector<std::string> sets;
+  bool report = false;
+  std::string emit_asm;
+};
+
+int run_compile(const CompileCliOptions& o) {
+  PlatformConfig cfg = o.config.empty() ? default_config(o.sets) : load_config(o.config, o.sets);
+  compiler::Compiled c;
+  try {
+    compiler::Model m = compiler::load_model(o.model);
+    compiler::CompileOptions co;
+    co.emit_asm = !o.emit_asm.empty();
+    c = compiler::compile(m, compiler::target_from_config(cfg), co);
+  } catch (const compiler::CompileError& e) {
+    std::cerr << "pumavp compile: error: " << e.what() << "\n";
+    return 1;
+  }
+  // The loader's static checks, as a safety net against compiler bugs.
+  isa::Geometry platform = isa::geometry_from_config(cfg);
+  if (isa::LoadError e = isa::validate_for_platform(c.image, platform)) {
+    std::cerr << "pumavp compile: internal error: generated image fails the load checks: " << e.message << "\n";
+    return 3;
+  }
+  std::vector<uint8_t> bytes = isa::write_image(c.image);
+  std::ofstream f(o.output, std::ios::binary);
+  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  if (!f) {
+    std::cerr << "pumavp compile: error: cannot write '" << o.output << "'\n";
+    return 1;
+  }
+  if (!o.emit_asm.empty()) {
+    std::ofstream a(o.emit_asm);
+    a << c.asm_text;
+    if (!a) {
+      std::cerr << "pumavp compile: error: cannot write '" << o.emit_asm << "'\n";
+      return 1;
+    }
+  }
+  if (o.report) std::cout << c.report;
+  std::cerr << "pumavp compile: " << o.output << ": " << c.crossbars_used << " crossbars on " << c.tiles_used
+            << " tiles, " << bytes.size() << " bytes\n";
+  return 0;
+}
+
+}  // namespace
+
+void register_cmd_compile(CLI::App& app, CommandContext& ctx) {
+  auto opt = std::make_shared<CompileCliOptions>();
+  auto* sub = app.add_subcommand("compile", "Compile an MLP model (.yaml with .npy weights, or .onnx) to a kernel image");
+  sub->add_option("model", opt->model, "model description (.yaml/.yml or .onnx)")->required();
+  sub->add_option("-o,--output", opt->output, "kernel image to write (.pkimg)")->required();
+  sub->add_option("--config,-c", opt->config, "platform configuration (YAML); default: built-in defaults");
+  sub->add_option("--set", opt->sets, "override a key: key.path=value")->allow_extra_args(false);
+  sub->add_flag("--report", opt->report, "print the mapping and quantisation report");
+  sub->add_option("--emit-asm", opt->emit_asm, "also write the generated program as .pasm");
+  sub->callback([opt, &ctx] { ctx.exit_code = run_compile(*opt); });
+}
+
+}  // namespace pumavp

@@ -1,0 +1,210 @@
+// `pumavp exec --config F KERNEL.pkimg --input name=FILE ... --output name=FILE ...`
+// Run a kernel on the accelerator without firmware (architecture.md §4): the tool drives the
+// host interface — LOAD, inputs by DMA with their TENSOR consumer counts, START, wait for the
+// interrupt, outputs by DMA — then writes the outputs as int16 .npy files.
+// Exit code: 0 done; 1 accelerator error (ERROR_CODE and message printed); 2 bad usage.
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "common/config.h"
+#include "exec_system.h"
+#include "isa/kimage.h"
+#include "isa/npy.h"
+#include "run_report.h"
+
+namespace pumavp {
+
+namespace {
+
+struct ExecOptions {
+  std::string config, kernel, max_time = "1s", stats;
+  std::vector<std::string> sets, inputs, outputs;
+  bool quiet = false;
+};
+
+std::pair<std::string, std::string> split_binding(const std::string& s, const char* opt) {
+  const auto eq = s.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == s.size())
+    throw ConfigError(std::string(opt) + " " + s + ": expected name=FILE");
+  return {s.substr(0, eq), s.substr(eq + 1)};
+}
+
+// .npy → raw int16 words: integer arrays are raw patterns, float arrays are converted like
+// `q` literals (rne_real(v * 2^f)); out-of-range values are errors, never saturated.
+std::vector<int16_t> tensor_words(const isa::NpyArray& a, unsigned frac_bits, const std::string& what) {
+  std::vector<int16_t> w;
+  w.reserve(a.data.size());
+  for (size_t i = 0; i < a.data.size(); ++i) {
+    const double v = a.is_integer() ? a.data[i] : std::nearbyint(a.data[i] * std::ldexp(1.0, int(frac_bits)));
+    if (!(v >= -32768.0 && v <= 32767.0))
+      throw ConfigError(fmt::format("{}: element {} ({}) does not fit a 16-bit fixed-point word", what, i, a.data[i]));
+    w.push_back(static_cast<int16_t>(v));
+  }
+  return w;
+}
+
+sc_core::sc_time parse_limit(const std::string& s) {
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  const std::string unit = end ? end : "";
+  if (end == s.c_str() || v <= 0) throw ConfigError("--max-time: cannot parse '" + s + "'");
+  if (unit == "s") return sc_core::sc_time(v, sc_core::SC_SEC);
+  if (unit == "ms") return sc_core::sc_time(v, sc_core::SC_MS);
+  if (unit == "us") return sc_core::sc_time(v, sc_core::SC_US);
+  if (unit == "ns") return sc_core::sc_time(v, sc_core::SC_NS);
+  throw ConfigError("--max-time: unknown unit in '" + s + "' (use s, ms, us or ns)");
+}
+
+int do_exec(const ExecOptions& o) {
+  const PlatformConfig cfg = o.config.empty() ? default_config(o.sets) : load_config(o.config, o.sets);
+  std::ifstream in(o.kernel, std::ios::binary);
+  if (!in) throw ConfigError("cannot open kernel image " + o.kernel);
+  const std::vector<uint8_t> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const isa::ImageResult parsed = isa::read_image(image);
+
+  // Bind inputs and outputs to the image's TENSOR sections.
+  struct Bound {
+    isa::Tensor t;
+    std::string file;
+    std::vector<int16_t> words;
+    uint64_t host_addr = 0;
+  };
+  std::vector<Bound> ins, outs;
+  if (parsed.ok()) {
+    const isa::KernelImage& img = *parsed.image;
+    std::map<std::string, std::string> in_files, out_files;
+    for (const auto& s : o.inputs) in_files.insert(split_binding(s, "--input"));
+    for (const auto& s : o.outputs) out_files.insert(split_binding(s, "--output"));
+    auto names = [&](isa::TensorDir d) {
+      std::string n;
+      for (const auto& t : img.tensors)
+        if (t.dir == d) n += (n.empty() ? "" : ", ") + t.name;
+      return n.empty() ? std::string("none") : n;
+    };
+    for (const auto& [name, file] : in_files) {
+      const isa::Tensor* t = img.find_tensor(name);
+      if (!t || t->dir != isa::TensorDir::In)
+        throw ConfigError("--input " + name + ": the kernel has no input tensor of that name (inputs: " +
+                          names(isa::TensorDir::In) + ")");
+    }
+    for (const auto& [name, file] : out_files) {
+      const isa::Tensor* t = img.find_tensor(name);
+      if (!t || t->dir != isa::TensorDir::Out)
+        throw ConfigError("--output " + name + ": the kernel has no output tensor of that name (outputs: " +
+                          names(isa::TensorDir::Out) + ")");
+    }
+    for (const auto& t : img.tensors) {
+      if (t.dir == isa::TensorDir::In) {
+        auto it = in_files.find(t.name);
+        if (it == in_files.end()) throw ConfigError("input tensor '" + t.name + "' not given (--input " + t.name + "=FILE.npy)");
+        isa::NpyArray a;
+        std::string err;
+        if (!isa::read_npy_file(it->second, a, err)) throw ConfigError(it->second + ": " + err);
+        Bound b{t, it->second, tensor_words(a, cfg.numerics.frac_bits, it->second), 0};
+        if (b.words.size() != t.len)
+          throw ConfigError(fmt::format("{}: {} values for tensor '{}' of {} words", it->second, b.words.size(), t.name, t.len));
+        ins.push_back(std::move(b));
+      } else {
+        auto it = out_files.find(t.name);
+        outs.push_back(Bound{t, it == out_files.end() ? "" : it->second, {}, 0});
+      }
+    }
+  }
+
+  // Host memory layout: image, then inputs, then outputs (8-byte aligned).
+  uint64_t next = ExecSystem::kDramBase;
+  auto place = [&](uint64_t bytes) {
+    const uint64_t a = next;
+    next += (bytes + 7) & ~uint64_t(7);
+    return a;
+  };
+  const uint64_t kaddr = place(image.size());
+  for (auto& b : ins) b.host_addr = place(2ull * b.t.len);
+  for (auto& b : outs) b.host_addr = place(2ull * b.t.len);
+  if (next - ExecSystem::kDramBase > (uint64_t(cfg.host.dram_mib) << 20))
+    throw ConfigError("kernel and tensors do not fit host.dram_mib");
+
+  ExecSystem sys("sys", cfg);
+  std::memcpy(sys.host_mem(kaddr), image.data(), image.size());
+  for (auto& b : ins) std::memcpy(sys.host_mem(b.host_addr), b.words.data(), 2 * b.words.size());
+
+  unsigned code = 0;
+  std::string stage;
+  sys.script = [&](ExecSystem& s) {
+    stage = "LOAD";
+    if ((code = s.driver.load(kaddr, static_cast<uint32_t>(image.size())))) return;
+    stage = "input DMA";
+    for (auto& b : ins)
+      if ((code = s.driver.dma(b.host_addr, s.driver.window_addr(b.t.tile, b.t.addr), 2 * b.t.len, b.t.count))) return;
+    stage = "run";
+    if ((code = s.driver.run())) return;
+    stage = "output DMA";
+    for (auto& b : outs)
+      if ((code = s.driver.dma(s.driver.window_addr(b.t.tile, b.t.addr), b.host_addr, 2 * b.t.len))) return;
+  };
+  const auto wall0 = std::chrono::steady_clock::now();
+  const bool finished = sys.run(parse_limit(o.max_time));
+  RunSummary summary;
+  summary.sim_time_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  node::HostInterface& hi = sys.accel.host_interface;
+  if (!finished) {
+    summary.exit_code = 1;
+    summary.exit_reason = "max-time";
+    std::cerr << "pumavp exec: error: --max-time " << o.max_time << " reached during " << stage << "\n";
+  } else if (code) {
+    summary.exit_code = 1;
+    summary.exit_reason = "error";
+    std::cerr << fmt::format("pumavp exec: error: {} failed with ERROR_CODE {}: {}\n", stage, code,
+                             hi.last_error_message());
+    if (stage == "run") std::cerr << sys.accel.node.report();
+  } else {
+    summary.exit_reason = "done";
+    for (auto& b : outs) {
+      std::vector<double> v(b.t.len);
+      const auto* p = reinterpret_cast<const int16_t*>(sys.host_mem(b.host_addr));
+      for (size_t i = 0; i < v.size(); ++i) v[i] = p[i];
+      if (b.file.empty()) {
+        std::cout << b.t.name << ":";
+        for (double x : v) std::cout << " " << x;
+        std::cout << "\n";
+        continue;
+      }
+      std::string err;
+      if (!isa::write_npy_file(b.file, isa::NpyArray::make(isa::NpyType::I16, {b.t.len}, v), err))
+        throw ConfigError(b.file + ": " + err);
+    }
+  }
+  if (!o.quiet) print_run_report(std::cerr, summary, sys.stats);
+  if (!o.stats.empty()) {
+    std::ofstream js(o.stats);
+    js << run_report_json(summary, sys.stats).dump(2) << "\n";
+    if (!js) throw ConfigError("--stats: cannot write " + o.stats);
+  }
+  return summary.exit_code;
+}
+
+}  // namespace
+
+void register_cmd_exec(CLI::App& app, CommandContext& ctx) {
+  auto o = std::make_shared<ExecOptions>();
+  auto* sub = app.add_subcommand("exec", "Run a kernel image on the accelerator without firmware");
+  sub->add_option("kernel", o->kernel, "kernel image (.pkimg)")->required();
+  sub->add_option("--config,-c", o->config, "platform configuration (YAML)");
+  sub->add_option("--set", o->sets, "override a configuration key: key.path=value");
+  sub->add_option("--input,-i", o->inputs, "input tensor: name=FILE.npy (int16 raw or float)");
+  sub->add_option("--output,-o", o->outputs, "output tensor: name=FILE.npy (int16 raw); unnamed outputs are printed");
+  sub->add_option("--max-time", o->max_time, "simulated-time limit (default 1s)");
+  sub->add_option("--stats", o->stats, "write the run report as JSON");
+  sub->add_flag("--quiet,-q", o->quiet, "no run report on stderr");
+  sub->callback([o, &ctx] { ctx.exit_code = do_exec(*o); });
+}
+
+}  // namespace pumavp

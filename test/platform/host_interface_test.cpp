@@ -1,0 +1,352 @@
+// The accelerator host interface (architecture.md §2.3–§2.5) driven through the bus like
+// the firmware driver does: CSRs, kernel loader with every image error, DMA with its error
+// paths, window semantics, run, abort, reset, deadlock, PERF counters.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include <zlib.h>
+
+#include "common/config.h"
+#include "exec_system.h"
+#include "isa/assembler.h"
+#include "isa/kimage.h"
+
+using namespace pumavp;
+using namespace sc_core;
+namespace csr = node::csr;
+
+namespace {
+
+PlatformConfig small_cfg() { return load_config(std::string(PUMAVP_SOURCE_DIR) + "/configs/small.yaml"); }
+
+std::vector<uint8_t> assemble(const std::string& text, const PlatformConfig& cfg) {
+  isa::Diagnostics diag;
+  auto img = isa::assemble_string(text, "test.pasm", ".", isa::geometry_from_config(cfg), diag);
+  EXPECT_TRUE(img.has_value()) << diag.str();
+  return img ? isa::write_image(*img) : std::vector<uint8_t>{};
+}
+
+// The worked example of isa.md §10.
+const char* kMlp2 = R"(
+.config frac_bits=12 xbar_size=128 num_mvmu=2
+.tensor x in  0 0 4
+.tensor y out 1 0 2
+.xbar 0 0 0 rows=4 cols=3 format=q
+   0.5  -0.25   1.0
+   1.0   0.5    0.0
+   0.25  0.25  -0.5
+  -0.5   0.25   0.125
+.end
+.xbar 0 1 0 rows=3 cols=2 format=q
+   1.0  -1.0
+   2.0   0.5
+   0.5  -0.25
+.end
+.core 0 0
+        set      rf.0, 0
+        set      rf.1, 16
+        load     in0.0, rf.0, width=4
+        mvm      mask=0b01
+        alu.relu rf.8, out0.0, vec=3
+        store    rf.1, rf.8, count=1, width=3
+        halt
+.core 0 1
+        set      rf.0, 16
+        set      rf.1, 32
+        load     in0.0, rf.0, width=3
+        mvm      mask=0b01
+        store    rf.1, out0.0, count=1, width=2
+        halt
+.tile 0
+        send     32, 0, 1, width=2
+        halt
+.tile 1
+        receive  0, 0, count=1, width=2
+        halt
+)";
+
+// Independent reference of the worked example: exact integer MVM, one round-to-nearest-even
+// by 2^12, saturation (isa.md §2.8).
+int16_t rne_sat(int64_t acc) {
+  int64_t q = acc >> 12;  // floor
+  const int64_t r = acc - (q << 12);
+  if (r > 2048 || (r == 2048 && (q & 1))) ++q;
+  return static_cast<int16_t>(std::min<int64_t>(32767, std::max<int64_t>(-32768, q)));
+}
+std::vector<int16_t> mlp2_reference(const std::vector<int16_t>& x) {
+  const int W1[4][3] = {{2048, -1024, 4096}, {4096, 2048, 0}, {1024, 1024, -2048}, {-2048, 1024, 512}};
+  const int W2[3][2] = {{4096, -4096}, {8192, 2048}, {2048, -1024}};
+  int16_t h[3];
+  for (int j = 0; j < 3; ++j) {
+    int64_t acc = 0;
+    for (int i = 0; i < 4; ++i) acc += int64_t(W1[i][j]) * x[i];
+    h[j] = std::max<int16_t>(0, rne_sat(acc));
+  }
+  std::vector<int16_t> y(2);
+  for (int j = 0; j < 2; ++j) {
+    int64_t acc = 0;
+    for (int i = 0; i < 3; ++i) acc += int64_t(W2[i][j]) * h[i];
+    y[j] = rne_sat(acc);
+  }
+  return y;
+}
+
+constexpr uint64_t kImg = ExecSystem::kDramBase, kIn = kImg + 0x10000, kOut = kImg + 0x20000;
+
+struct Fixture {
+  PlatformConfig cfg = small_cfg();
+  ExecSystem sys{"sys", cfg};
+  AccelDriver& d = sys.driver;
+  void put(uint64_t addr, const void* p, size_t n) { std::memcpy(sys.host_mem(addr), p, n); }
+  void put_image(const std::vector<uint8_t>& img) { put(kImg, img.data(), img.size()); }
+  bool run(std::function<void(ExecSystem&)> f) {
+    sys.script = std::move(f);
+    return sys.run(sc_time(1, SC_SEC));
+  }
+};
+
+}  // namespace
+
+TEST(HostInterface, IdentityAndGeometryRegisters) {
+  Fixture f;
+  uint32_t id = 0, ver = 0, g0 = 0, g1 = 0, st = 0;
+  ASSERT_TRUE(f.run([&](ExecSystem& s) {
+    id = s.driver.read_csr(csr::ID);
+    ver = s.driver.read_csr(csr::VERSION);
+    g0 = s.driver.read_csr(csr::GEOMETRY0);
+    g1 = s.driver.read_csr(csr::GEOMETRY1);
+    st = s.driver.read_csr(csr::STATUS);
+    s.driver.write_csr(csr::ID, 0);  // read-only: ignored
+  }));
+  EXPECT_EQ(id, 0x50554D41u);
+  EXPECT_EQ(ver, 0x00010000u);
+  EXPECT_EQ(g0, 4u | (8u << 16) | (2u << 24));   // small.yaml: 4 tiles, 8 cores, 2 MVMUs
+  EXPECT_EQ(g1, 128u | (12u << 16));             // 128 rows, 12 frac bits, no PANTHER
+  EXPECT_EQ(st, 0u);
+}
+
+TEST(HostInterface, WorkedExampleEndToEnd) {
+  Fixture f;
+  const auto img = assemble(kMlp2, f.cfg);
+  f.put_image(img);
+  const std::vector<int16_t> x = {4096, 2048, -4096, 8192};  // 1.0, 0.5, -1.0, 2.0
+  f.put(kIn, x.data(), 8);
+  unsigned load = 99, dma_in = 99, run = 99, dma_out = 99;
+  uint32_t status_after = 0, irq_status = 0;
+  uint64_t mvms = 0, cycles = 0;
+  ASSERT_TRUE(f.run([&](ExecSystem& s) {
+    load = s.driver.load(kImg, static_cast<uint32_t>(img.size()));
+    dma_in = s.driver.dma(kIn, s.driver.window_addr(0, 0), 8, 1);
+    s.driver.start();
+    run = s.driver.wait_done();
+    status_after = s.driver.read_csr(csr::STATUS);
+    irq_status = s.driver.read_csr(csr::IRQ_STATUS);
+    dma_out = s.driver.dma(s.driver.window_addr(1, 0), kOut, 4);
+    mvms = s.driver.perf(csr::PERF_MVMS);
+    cycles = s.driver.perf(csr::PERF_CYCLES);
+  }));
+  EXPECT_EQ(load, 0u);
+  EXPECT_EQ(dma_in, 0u);
+  EXPECT_EQ(run, 0u);
+  EXPECT_EQ(dma_out, 0u);
+  EXPECT_EQ(status_after, csr::ST_LOADED | csr::ST_DONE);
+  EXPECT_EQ(irq_status, 0u);  // acknowledged by wait_done
+  std::vector<int16_t> y(2);
+  std::memcpy(y.data(), f.sys.host_mem(kOut), 4);
+  EXPECT_EQ(y, mlp2_reference(x));
+  EXPECT_EQ(y, (std::vector<int16_t>{5632, -1280}));  // isa.md §10: 1.375, -0.3125
+  EXPECT_EQ(mvms, 2u);
+  // Two dependent MVMs of 2304 cycles each bound the run from below (isa.md §10: ≈ 4.64 µs).
+  EXPECT_GE(cycles, 2u * 2304u);
+  EXPECT_LT(cycles, 2u * 2304u + 200u);
+}
+
+// One simulation per process: each corruption is its own test instance.
+class ImageError : public ::testing::TestWithParam<unsigned> {};
+
+TEST_P(ImageError, GivesItsCode) {
+  const unsigned want = GetParam();
+  Fixture f;
+  const auto good = assemble(kMlp2, f.cfg);
+  std::vector<uint8_t> img;
+  switch (want) {
+    case 1:  // bad magic
+      img = good;
+      img[0] = 'X';
+      break;
+    case 2:  // a payload byte flipped: CRC mismatch
+      img = good;
+      img.back() ^= 0x01;
+      break;
+    case 3: {  // built for 8 tiles: does not fit the 4-tile platform
+      std::string big = kMlp2;
+      big.insert(big.find(".config") + 7, " tiles=8");
+      img = assemble(big, f.cfg);
+      break;
+    }
+    case 4: {  // truncated: the last section runs past the end of the file (CRC made right)
+      img = good;
+      img.resize(good.size() - 8);
+      const uint32_t crc = static_cast<uint32_t>(::crc32(0L, img.data() + 64, static_cast<uInt>(img.size() - 64)));
+      for (int i = 0; i < 4; ++i) img[28 + i] = static_cast<uint8_t>(crc >> (8 * i));
+      break;
+    }
+    case 5:  // an illegal instruction word at tile 0, core 0, PC 1
+      img = assemble(".tensor y out 0 0 1\n.core 0 0\n nop\n .word 0x3f\n halt\n", f.cfg);
+      break;
+  }
+  ASSERT_FALSE(img.empty());
+  f.put_image(img);
+  uint32_t code = 99, st = 0, irq = 0, info = 0, pc = 0;
+  ASSERT_TRUE(f.run([&](ExecSystem& s) {
+    s.driver.write_csr(csr::IRQ_EN, csr::IRQ_DONE | csr::IRQ_ERROR);
+    s.driver.write_csr(csr::KADDR, static_cast<uint32_t>(kImg));
+    s.driver.write_csr(csr::KSIZE, static_cast<uint32_t>(img.size()));
+    s.driver.write_csr(csr::CTRL, csr::CTRL_LOAD);
+    wait(s.accel.irq.posedge_event());
+    st = s.driver.read_csr(csr::STATUS);
+    irq = s.driver.read_csr(csr::IRQ_STATUS);
+    code = s.driver.read_csr(csr::ERROR_CODE);
+    info = s.driver.read_csr(csr::ERROR_INFO);
+    pc = s.driver.read_csr(csr::ERROR_PC);
+  }));
+  EXPECT_EQ(code, want);
+  EXPECT_EQ(st, csr::ST_ERROR);  // not BUSY, not LOADED, not DONE
+  EXPECT_EQ(irq, csr::IRQ_ERROR);
+  if (want == 5) {
+    EXPECT_EQ(info, 0u);  // tile 0, core 0
+    EXPECT_EQ(pc, 1u);
+  } else if (want <= 2) {
+    EXPECT_EQ(info, 0xFFFFFFFFu);
+    EXPECT_EQ(pc, 0xFFFFFFFFu);
+  }
+  EXPECT_FALSE(f.sys.accel.host_interface.last_error_message().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(HostInterface, ImageError, ::testing::Values(1u, 2u, 3u, 4u, 5u));
+
+TEST(HostInterface, StartWithoutLoadIsIgnoredAndResetForgetsTheKernel) {
+  Fixture f;
+  const auto img = assemble(kMlp2, f.cfg);
+  f.put_image(img);
+  uint32_t st0 = 1, st1 = 0, st2 = 1;
+  ASSERT_TRUE(f.run([&](ExecSystem& s) {
+    s.driver.start();
+    wait(100, SC_NS);
+    st0 = s.driver.read_csr(csr::STATUS);
+    EXPECT_EQ(s.driver.load(kImg, static_cast<uint32_t>(img.size())), 0u);
+    st1 = s.driver.read_csr(csr::STATUS);
+    s.driver.reset();
+    wait(10, SC_NS);
+    st2 = s.driver.read_csr(csr::STATUS);
+  }));
+  EXPECT_EQ(st0, 0u);
+  EXPECT_EQ(st1, csr::ST_LOADED | csr::ST_DONE);
+  EXPECT_EQ(st2, 0u);
+}
+
+TEST(HostInterface, DmaErrorsAreReported) {
+  Fixture f;
+  unsigned misaligned = 0, unmapped = 0, not_valid = 0;
+  uint32_t dst = 0;
+  ASSERT_TRUE(f.run([&](ExecSystem& s) {
+    misaligned = s.driver.dma(kIn + 1, s.driver.window_addr(0, 0), 4);
+    dst = s.driver.read_csr(csr::DMA_STATUS);
+    unmapped = s.driver.dma(0x30000000, s.driver.window_addr(0, 0), 4);
+    // Idle node, words never written: a consuming read fails at once.
+    not_valid = s.driver.dma(s.driver.window_addr(0, 0), kOut, 4);
+  }));
+  EXPECT_EQ(misaligned, 9u);
+  EXPECT_EQ(dst, csr::DMA_ERROR);
+  EXPECT_EQ(unmapped, 9u);
+  EXPECT_EQ(not_valid, 9u);
+}
+
+TEST(HostInterface, IdleWindowWritesThenConsumingReads) {
+  Fixture f;
+  bool w_ok = false, r1_ok = false, r2_ok = true, peek_ok = false, byte_ok = true;
+  int16_t r1[2] = {0, 0}, r2[2], peek[2] = {0, 0};
+  ASSERT_TRUE(f.run([&](ExecSystem& s) {
+    const int16_t v[2] = {123, -456};
+    s.driver.write_csr(csr::DMA_CTRL, 2u << 8);  // consumer count 2 for host writes
+    w_ok = s.driver.write(s.driver.window_addr(2, 100), v, 4);
+    s.driver.write_csr(csr::DMA_CTRL, csr::DMA_PEEK);
+    peek_ok = s.driver.read(s.driver.window_addr(2, 100), peek, 4);  // no consumption
+    s.driver.write_csr(csr::DMA_CTRL, 0);
+    r1_ok = s.driver.read(s.driver.window_addr(2, 100), r1, 4);      // count 2 -> 1
+    r1_ok = r1_ok && s.driver.read(s.driver.window_addr(2, 100), r1, 4);  // 1 -> 0, invalid
+    r2_ok = s.driver.read(s.driver.window_addr(2, 100), r2, 4);      // bus error now
+    uint8_t b = 0;
+    byte_ok = s.driver.read(s.driver.window_addr(2, 100), &b, 1);    // 1-byte access: bus error
+  }));
+  EXPECT_TRUE(w_ok);
+  EXPECT_TRUE(peek_ok);
+  EXPECT_EQ(peek[0], 123);
+  EXPECT_TRUE(r1_ok);
+  EXPECT_EQ(r1[0], 123);
+  EXPECT_EQ(r1[1], -456);
+  EXPECT_FALSE(r2_ok);
+  EXPECT_FALSE(byte_ok);
+}
+
+TEST(HostInterface, DeadlockIsErrorEight) {
+  // Two tiles each waiting to receive from the other first: deadlock (code 8).
+  const char* dead = R"(
+.tensor y out 0 0 1
+.tile 0
+        receive 0, 0, width=1
+        send 0, 0, 1, width=1
+        halt
+.tile 1
+        receive 0, 0, width=1
+        send 0, 0, 0, width=1
+        halt
+)";
+  {
+    Fixture f;
+    const auto img = assemble(dead, f.cfg);
+    f.put_image(img);
+    unsigned code = 0;
+    ASSERT_TRUE(f.run([&](ExecSystem& s) {
+      ASSERT_EQ(s.driver.load(kImg, static_cast<uint32_t>(img.size())), 0u);
+      code = s.driver.run();
+    }));
+    EXPECT_EQ(code, 8u);
+    const std::string rep = f.sys.accel.node.report();
+    EXPECT_NE(rep.find("tile 0"), std::string::npos) << rep;
+    EXPECT_NE(rep.find("tile 1"), std::string::npos) << rep;
+  }
+}
+
+TEST(HostInterface, AbortStopsARun) {
+  // A long loop aborted by the host: code 10, well before it would have finished.
+  const char* spin = R"(
+.tensor y out 0 0 1
+.core 0 0
+        set rf.0, 0
+        set rf.1, 1
+        set rf.2, 30000
+loop:   aluint.add rf.0, rf.0, rf.1
+        brn.lt rf.0, rf.2, loop
+        halt
+)";
+  {
+    Fixture f;
+    const auto img = assemble(spin, f.cfg);
+    f.put_image(img);
+    unsigned code = 0;
+    sc_time t_abort, t_end;
+    ASSERT_TRUE(f.run([&](ExecSystem& s) {
+      ASSERT_EQ(s.driver.load(kImg, static_cast<uint32_t>(img.size())), 0u);
+      s.driver.start();
+      wait(5, SC_US);
+      t_abort = sc_time_stamp();
+      s.driver.abort();
+      code = s.driver.wait_done();
+      t_end = sc_time_stamp();
+    }));
+    EXPECT_EQ(code, 10u);
+    EXPECT_LT(t_end - t_abort, sc_time(5, SC_US));
+  }
+}
