@@ -109,7 +109,8 @@ void NetworkInterface::inject_thread() {
       if (queue_.empty() || &queue_.front() != &e) continue;  // reset meanwhile
     }
     const unsigned flits = e.ext.pkt.flits(flit_bits_);
-    inject_free_ = sc_core::sc_time_stamp() + cycle_ * static_cast<double>(flits);
+    if (e.ext.pkt.dst_tile != tile_)  // own-tile packets do not use the injection link
+      inject_free_ = sc_core::sc_time_stamp() + cycle_ * static_cast<double>(flits);
     make_payload(gp, e.ext);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     in_chain_ = true;
