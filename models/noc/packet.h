@@ -14,7 +14,10 @@
 //    while the injection queue (`noc.inject_depth` packets) is full and returns once the
 //    packet has been handed over; the NetworkInterface copies the packet, so the payload
 //    only has to live for the duration of the call. On return the response is
-//    TLM_OK_RESPONSE. `delay` on entry is the sender's local time offset (hand-off time =
+//    TLM_OK_RESPONSE; TLM_COMMAND_ERROR_RESPONSE for width 0 or > 16,
+//    TLM_ADDRESS_ERROR_RESPONSE for a destination tile or FIFO that does not exist, and
+//    TLM_GENERIC_ERROR_RESPONSE when the run ended while the sender waited for a queue slot
+//    (the packet was not taken). `delay` on entry is the sender's local time offset (hand-off time =
 //    sc_time_stamp() + delay); it is returned unchanged unless the call had to wait.
 //    The packet must carry `tracker` = the sending tile's SendTracker; the NI counts it
 //    in flight from the hand-off until it is accepted into the destination FIFO.
