@@ -101,6 +101,10 @@ void HostInterface::build_registers() {
 }
 
 uint64_t HostInterface::perf_value(uint32_t base) const {
+  return perf_raw(base) - perf_base_[(base - csr::PERF_CYCLES) / 8];
+}
+
+uint64_t HostInterface::perf_raw(uint32_t base) const {
   switch (base) {
     case csr::PERF_CYCLES: return c_cycles_;
     case csr::PERF_INSTRS: return stats_.sum_counters("instructions");
@@ -150,6 +154,7 @@ void HostInterface::command(uint32_t ctrl) {
     pending_ = Pending::None;
     node_.reset();
     regs_.reset();
+    for (unsigned i = 0; i < 5; ++i) perf_base_[i] = perf_raw(csr::PERF_CYCLES + 8 * i);
     status_ = 0;
     dma_status_ = 0;
     dma_go_ = false;

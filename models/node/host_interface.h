@@ -93,7 +93,8 @@ class HostInterface : public sc_core::sc_module {
   void set_status(uint32_t set, uint32_t clear);
   // unit: tile, core (0xFF tile unit), pc; tile < 0 = not about one unit.
   void set_error(unsigned code, int tile, int core, int64_t pc, const std::string& msg);
-  uint64_t perf_value(uint32_t base) const;
+  uint64_t perf_value(uint32_t base) const;  // since power-on or the last RESET
+  uint64_t perf_raw(uint32_t base) const;    // cumulative over the simulation
 
   void command_thread();
   void dma_thread();
@@ -123,7 +124,7 @@ class HostInterface : public sc_core::sc_module {
   bool dma_go_ = false;  // GO written, not yet taken by the DMA thread
 
   // Accumulated accelerator figures for the PERF registers.
-  uint64_t run_cycles_ = 0;
+  uint64_t perf_base_[5] = {0, 0, 0, 0, 0};  // PERF values at the last RESET
   EnergyLedger& ledger_;
   uint64_t& c_dma_bytes_;
   uint64_t& c_loads_;

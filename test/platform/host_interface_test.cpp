@@ -134,7 +134,7 @@ TEST(HostInterface, WorkedExampleEndToEnd) {
   f.put(kIn, x.data(), 8);
   unsigned load = 99, dma_in = 99, run = 99, dma_out = 99;
   uint32_t status_after = 0, irq_status = 0;
-  uint64_t mvms = 0, cycles = 0;
+  uint64_t mvms = 0, cycles = 0, mvms_after_reset = 1, cycles_after_reset = 1;
   ASSERT_TRUE(f.run([&](ExecSystem& s) {
     load = s.driver.load(kImg, static_cast<uint32_t>(img.size()));
     dma_in = s.driver.dma(kIn, s.driver.window_addr(0, 0), 8, 1);
@@ -145,7 +145,13 @@ TEST(HostInterface, WorkedExampleEndToEnd) {
     dma_out = s.driver.dma(s.driver.window_addr(1, 0), kOut, 4);
     mvms = s.driver.perf(csr::PERF_MVMS);
     cycles = s.driver.perf(csr::PERF_CYCLES);
+    s.driver.reset();  // PERF counters back to 0
+    wait(10, SC_NS);
+    mvms_after_reset = s.driver.perf(csr::PERF_MVMS);
+    cycles_after_reset = s.driver.perf(csr::PERF_CYCLES);
   }));
+  EXPECT_EQ(mvms_after_reset, 0u);
+  EXPECT_EQ(cycles_after_reset, 0u);
   EXPECT_EQ(load, 0u);
   EXPECT_EQ(dma_in, 0u);
   EXPECT_EQ(run, 0u);
