@@ -1,5 +1,6 @@
 #include "host/rv32_core.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -173,6 +174,25 @@ void Rv32Core::stop_and_wait(StopReason why) {
   while (halted_) sc_core::wait(resume_ev_);
 }
 
+// Temporal decoupling: the core runs ahead of the rest of the simulation by at most a quantum
+// (host.quantum_ns) and never past the run horizon; it synchronises when the quantum is used
+// up (or at the horizon).
+uint64_t Rv32Core::batch_budget() const {
+  const sc_core::sc_time local = qk_.get_local_time();
+  const sc_core::sc_time q = tlm::tlm_global_quantum::instance().get();
+  sc_core::sc_time until = q > local ? q - local : sc_core::SC_ZERO_TIME;
+  const sc_core::sc_time at = sc_core::sc_time_stamp() + local;
+  until = at < horizon_ ? std::min(until, horizon_ - at) : sc_core::SC_ZERO_TIME;
+  const double cycles = until / period_;
+  if (cycles < 1.0) return 1;
+  return cycles > static_cast<double>(kMaxBatch) ? kMaxBatch : static_cast<uint64_t>(cycles);
+}
+
+bool Rv32Core::must_sync() const {
+  if (sc_core::sc_time_stamp() + qk_.get_local_time() >= horizon_) return true;
+  return qk_.need_sync();
+}
+
 void Rv32Core::thread() {
   qk_.reset();
   running_ = true;
@@ -184,13 +204,7 @@ void Rv32Core::thread() {
       acquire_dmi();
       dmi_tried = !dmi_valid_;  // a refused grant is not asked for again
     }
-    const sc_core::sc_time q = tlm::tlm_global_quantum::instance().get();
-    const sc_core::sc_time local = qk_.get_local_time();
-    uint64_t budget = 1;
-    if (!step_pending_) {
-      if (q == sc_core::SC_ZERO_TIME) budget = 1;
-      else if (q > local) budget = std::max<uint64_t>(1, static_cast<uint64_t>((q - local) / period_));
-    }
+    const uint64_t budget = step_pending_ ? 1 : batch_budget();
     if (on_poll && ++poll_count_ >= poll_batches) {
       poll_count_ = 0;
       on_poll();
@@ -203,7 +217,7 @@ void Rv32Core::thread() {
         if (step_pending_) {
           step_pending_ = false;
           stop_and_wait(StopReason::Step);
-        } else if (qk_.need_sync()) {
+        } else if (must_sync()) {
           qk_.sync();
         }
         break;

@@ -68,6 +68,10 @@ class Rv32Core : public sc_core::sc_module, private HartEnv {
   sc_core::sc_time cycle_time() const { return period_; }
   uint64_t instret() const { return hart_.instret(); }
   uint64_t dmi_grants() const { return dmi_grants_; }
+  // Absolute simulated time the core must not run past without synchronising (the end of
+  // the current run); default: none.
+  void set_horizon(const sc_core::sc_time& t) { horizon_ = t; }
+  static constexpr uint64_t kMaxBatch = 1u << 20;  // instructions per batch at most
 
   // ---- debug API (see the header comment) ----
   uint32_t reg(unsigned i) const { return i == 32 ? hart_.pc() : hart_.reg(i); }
@@ -91,10 +95,12 @@ class Rv32Core : public sc_core::sc_module, private HartEnv {
   // Called from the core's thread every `poll_batches` batches while running (e.g. to poll a
   // debugger connection for an interrupt request and call halt()).
   std::function<void()> on_poll;
-  unsigned poll_batches = 4096;
+  unsigned poll_batches = 64;
 
  private:
   void thread();
+  uint64_t batch_budget() const;
+  bool must_sync() const;
   void acquire_dmi();
   void invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end);
   void stop_and_wait(StopReason why);
@@ -127,6 +133,7 @@ class Rv32Core : public sc_core::sc_module, private HartEnv {
   bool running_ = false;
   StopReason stop_reason_ = StopReason::None;
   unsigned poll_count_ = 0;
+  sc_core::sc_time horizon_ = sc_core::sc_max_time();
 };
 
 }  // namespace pumavp::host
