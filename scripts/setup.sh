@@ -16,6 +16,7 @@ PACKAGES=(
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   gdb-multiarch
   python3 python3-numpy python3-matplotlib
+  libonnx-dev libprotobuf-dev
 )
 
 missing=()

@@ -1,0 +1,748 @@
+// Model compiler: quantisation, block mapping and code generation.
+//
+// Mapping (PUMA-style, see docs/decisions-compiler.md):
+//  * Layer l's weight matrix (rows = inputs, cols = outputs) is cut into X×X blocks (l, c, r),
+//    c = output column block, r = input row block. Blocks are laid out in the order
+//    (layer, c, r) onto MVMU slots (tile, core, mvmu) filled in order, so a column's blocks
+//    sit on consecutive MVMUs/cores/tiles and consecutive layers on consecutive tiles.
+//  * A core loads the input slice of each of its blocks into that MVMU's XbarIn and runs one
+//    `mvm` over all its MVMUs of the layer. The partial sums of one column block are added in
+//    the VFU in r order along a chain: within a core directly from XbarOut, between cores
+//    through shared memory (same tile) or a send/receive pair (other tile). The chain end
+//    adds the bias, applies the activation once and stores the output slice with the number
+//    of its consumers (loads on its tile + sends to other tiles).
+//  * All unit programs are subsequences of one global topological order of events (each
+//    receive directly after its send), and shared-memory words are never reused within a
+//    run, so attribute waits cannot deadlock.
+#include "compiler/compiler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "common/config.h"
+#include "isa/encoding.h"
+
+namespace pumavp::compiler {
+
+using isa::CoreInstr;
+using isa::Opcode;
+using isa::TileInstr;
+
+isa::Geometry Target::geometry() const {
+  isa::Geometry g;
+  g.tiles = tiles;
+  g.cores_per_tile = cores_per_tile;
+  g.num_mvmu = num_mvmu;
+  g.xbar_size = xbar_size;
+  g.bits_per_cell = bits_per_cell;
+  g.slices = (16 + bits_per_cell - 1) / bits_per_cell;
+  g.frac_bits = frac_bits;
+  g.panther = panther;
+  g.rf_size = rf_size;
+  g.core_imem_words = core_imem;
+  g.tile_imem_words = tile_imem;
+  g.shared_mem_words = shared_mem_words;
+  g.num_fifos = num_fifos;
+  return g;
+}
+
+Target target_from_config(const PlatformConfig& c) {
+  Target t;
+  t.tiles = c.node.tiles;
+  t.cores_per_tile = c.tile.cores;
+  t.num_mvmu = c.core.num_mvmu;
+  t.xbar_size = c.xbar.size;
+  t.bits_per_cell = c.xbar.bits_per_cell;
+  t.frac_bits = c.numerics.frac_bits;
+  t.rf_size = c.core.rf_size;
+  t.core_imem = c.core.imem_words;
+  t.tile_imem = c.tile.imem_words;
+  t.shared_mem_words = c.tile.shared_mem_words();
+  t.num_fifos = c.tile.num_fifos;
+  t.fifo_depth = c.tile.fifo_depth;
+  t.panther = c.panther.enabled;
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------
+// Quantisation
+// ---------------------------------------------------------------------------------------
+
+namespace {
+
+struct QStat {
+  uint64_t sat = 0;
+  double max_err = 0;
+};
+
+std::vector<int16_t> quantize(const std::vector<double>& v, bool raw, unsigned f, QStat& st, const std::string& what) {
+  std::vector<int16_t> out(v.size());
+  const double scale = std::ldexp(1.0, int(f));
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (raw) {
+      double r = v[i];
+      if (r != std::floor(r) || r < -32768 || r > 32767)
+        throw CompileError(what + ": raw value " + fmt::format("{}", r) + " is not an int16");
+      out[i] = int16_t(r);
+      continue;
+    }
+    double q = std::nearbyint(v[i] * scale);  // rne_real (default rounding mode: ties to even)
+    if (q > 32767 || q < -32768) {
+      ++st.sat;
+      q = q > 0 ? 32767 : -32768;
+    } else {
+      st.max_err = std::max(st.max_err, std::fabs(q / scale - v[i]));
+    }
+    out[i] = int16_t(q);
+  }
+  return out;
+}
+
+}  // namespace
+
+LayerQuant quantize_layer(const Layer& l, unsigned frac_bits) {
+  LayerQuant q;
+  QStat ws, bs;
+  q.w = quantize(l.weights, l.weights_raw, frac_bits, ws, "layer " + l.name + " weights");
+  q.b = quantize(l.bias, l.bias_raw, frac_bits, bs, "layer " + l.name + " bias");
+  q.w_saturated = ws.sat;
+  q.w_max_err = ws.max_err;
+  q.b_saturated = bs.sat;
+  q.b_max_err = bs.max_err;
+  const double scale = l.weights_raw ? std::ldexp(1.0, -int(frac_bits)) : 1.0;
+  for (double v : l.weights) q.w_max_abs = std::max(q.w_max_abs, std::fabs(v) * scale);
+  return q;
+}
+
+// ---------------------------------------------------------------------------------------
+// Code generation
+// ---------------------------------------------------------------------------------------
+
+namespace {
+
+struct Ev {
+  uint64_t seq;
+  bool tile;            // tile instruction?
+  CoreInstr c;
+  TileInstr t;
+  std::string comment;
+};
+
+struct Unit {
+  std::vector<Ev> evs;
+};
+
+// A vector of `len` words produced once and consumed by core loads on one or more tiles.
+struct Value {
+  std::string name;
+  unsigned len = 0;
+  unsigned src_tile = 0;
+  std::map<unsigned, unsigned> loads;    // tile -> number of core loads there
+  std::map<unsigned, uint32_t> addr;     // tile -> buffer address there
+  bool output = false;                   // final output slice (goes to the output tensor)
+  unsigned out_offset = 0;
+  unsigned remote_count() const {
+    unsigned n = 0;
+    for (auto& [t, k] : loads)
+      if (t != src_tile) ++n;
+    return n;
+  }
+};
+
+class Generator {
+ public:
+  Generator(const Model& m, const Target& t, const CompileOptions& o) : m_(m), t_(t), opt_(o), g_(t.geometry()) {}
+  Compiled run();
+
+ private:
+  // resources
+  uint32_t alloc(unsigned tile, unsigned len, const std::string& what) {
+    uint32_t& top = mem_top_[tile];
+    uint32_t a = top;
+    if (uint64_t(top) + len > t_.shared_mem_words)
+      throw CompileError(fmt::format("tile {} shared memory overflow: {} needs {} words at {}, the tile has {}", tile,
+                                     what, len, top, t_.shared_mem_words));
+    top += len;
+    return a;
+  }
+  uint8_t fifo(unsigned src, unsigned dst) {
+    auto& m = fifo_map_[dst];
+    auto it = m.find(src);
+    if (it != m.end()) return it->second;
+    if (m.size() >= t_.num_fifos)
+      throw CompileError(fmt::format(
+          "mapping needs more than {} receive FIFOs on tile {} (one per source tile: {} and more send to it); "
+          "increase tile.num_fifos",
+          t_.num_fifos, dst, m.size() + 1));
+    uint8_t id = uint8_t(m.size());
+    m[src] = id;
+    return id;
+  }
+  Unit& core_unit(unsigned tile, unsigned core) { return units_[{tile, core}]; }
+  Unit& tile_unit(unsigned tile) { return units_[{tile, isa::kTileUnit}]; }
+  void core_ev(unsigned tile, unsigned core, const CoreInstr& in, std::string comment = "") {
+    Ev e{seq_++, false, in, {}, std::move(comment)};
+    core_unit(tile, core).evs.push_back(std::move(e));
+  }
+  void tile_ev(unsigned tile, const TileInstr& in, std::string comment = "") {
+    Ev e{seq_++, true, {}, in, std::move(comment)};
+    tile_unit(tile).evs.push_back(std::move(e));
+  }
+  // instruction helpers
+  uint16_t rf(unsigned i) const { return uint16_t(g_.rf_addr(i)); }
+  void emit_set(unsigned tile, unsigned core, uint16_t dest, uint16_t imm, const std::string& cm = "") {
+    CoreInstr in;
+    in.opcode = Opcode::Set;
+    in.dest = dest;
+    in.imm = imm;
+    core_ev(tile, core, in, cm);
+  }
+  // load/store of len words at shared-memory address addr <-> operand address opnd.
+  void emit_mem(bool store, unsigned tile, unsigned core, uint16_t opnd, uint32_t addr, unsigned len, unsigned count,
+                const std::string& cm);
+  void emit_alu(unsigned tile, unsigned core, isa::AluOp op, uint16_t dest, uint16_t s1, uint16_t s2, unsigned vec,
+                const std::string& cm = "") {
+    CoreInstr in;
+    in.opcode = Opcode::Alu;
+    in.op = uint8_t(op);
+    in.dest = dest;
+    in.src1 = s1;
+    in.src2 = s2;
+    in.vec = uint16_t(vec);
+    core_ev(tile, core, in, cm);
+  }
+  // send/receive pairs moving len words from (src, saddr) to (dst, daddr), count at dst.
+  void emit_transfer(unsigned src, uint32_t saddr, unsigned dst, uint32_t daddr, unsigned len, unsigned count,
+                     const std::string& what);
+  // Produce a value on its source tile: its words at `addr` (already written there with the
+  // right count), then the copies to the other tiles that load it.
+  void distribute(Value& v);
+  unsigned local_count(const Value& v) const {
+    auto it = v.loads.find(v.src_tile);
+    return (it == v.loads.end() ? 0 : it->second) + v.remote_count();
+  }
+
+  void place();
+  void plan_values();
+  void generate();
+  void build_image(Compiled& out);
+  std::string build_asm(const Compiled& out) const;
+  std::string build_report(const Compiled& out) const;
+
+  const Model& m_;
+  const Target& t_;
+  const CompileOptions& opt_;
+  isa::Geometry g_;
+  unsigned X_ = 0;
+  std::vector<LayerQuant> q_;
+  std::vector<BlockPlacement> blocks_;
+  std::vector<std::vector<std::vector<size_t>>> blk_;  // [l][c][r] -> index in blocks_
+  std::vector<std::vector<Value>> in_;                  // [l][r] input slices of layer l
+  std::vector<std::vector<std::vector<Value>>> chain_;  // [l][c][seg] partial sums between segments
+  std::map<std::pair<unsigned, unsigned>, Unit> units_;
+  std::map<unsigned, uint32_t> mem_top_;
+  std::map<unsigned, std::map<unsigned, uint8_t>> fifo_map_;
+  std::vector<isa::DataBlock> data_;
+  uint64_t seq_ = 0;
+  bool input_direct_ = true;
+  unsigned input_count_ = 1;
+  unsigned out_tile_ = 0;
+  uint32_t out_addr_ = 0;
+  unsigned max_tile_ = 0;
+};
+
+void Generator::emit_mem(bool store, unsigned tile, unsigned core, uint16_t opnd, uint32_t addr, unsigned len,
+                         unsigned count, const std::string& cm) {
+  unsigned full = len / 16, rem = len % 16;
+  unsigned areg = 0;
+  auto one = [&](unsigned w, unsigned vec, unsigned off) {
+    if (addr + off > 32767) throw CompileError("internal: shared-memory address beyond the set immediate");
+    emit_set(tile, core, rf(areg), uint16_t(addr + off));
+    CoreInstr in;
+    in.opcode = store ? Opcode::Store : Opcode::Load;
+    if (store) {
+      in.dest = rf(areg);
+      in.src1 = uint16_t(opnd + off);
+      in.count = uint16_t(count);
+    } else {
+      in.dest = uint16_t(opnd + off);
+      in.src1 = rf(areg);
+    }
+    in.width = uint8_t(w);
+    in.vec = uint16_t(vec);
+    core_ev(tile, core, in, off == 0 ? cm : "");
+    ++areg;
+  };
+  if (store && (count < 1 || count > 8191)) throw CompileError(fmt::format("{}: consumer count {} out of range", cm, count));
+  if (full) one(16, full, 0);
+  if (rem) one(rem, 1, full * 16);
+}
+
+void Generator::emit_transfer(unsigned src, uint32_t saddr, unsigned dst, uint32_t daddr, unsigned len, unsigned count,
+                              const std::string& what) {
+  if (count < 1 || count > 65535) throw CompileError(what + ": receive count out of range");
+  uint8_t f = fifo(src, dst);
+  struct Piece { unsigned w, vec, off; };
+  std::vector<Piece> pieces;
+  unsigned full = len / 16, rem = len % 16;
+  // A tile sending to itself must receive before its FIFO fills: chunks of fifo_depth packets.
+  unsigned chunk = src == dst ? std::max(1u, t_.fifo_depth) : 1024;
+  for (unsigned p = 0; p < full; p += chunk) pieces.push_back({16, std::min(chunk, full - p), p * 16});
+  if (rem) pieces.push_back({rem, 1, full * 16});
+  bool first = true;
+  for (const Piece& p : pieces) {
+    TileInstr s;
+    s.opcode = Opcode::Send;
+    s.mem = uint16_t(saddr + p.off);
+    s.fifo = f;
+    s.target = uint16_t(dst);
+    s.width = uint8_t(p.w);
+    s.vec = uint16_t(p.vec);
+    tile_ev(src, s, first ? what + fmt::format(" -> tile {}", dst) : "");
+    TileInstr r;
+    r.opcode = Opcode::Receive;
+    r.mem = uint16_t(daddr + p.off);
+    r.fifo = f;
+    r.count = uint16_t(count);
+    r.width = uint8_t(p.w);
+    r.vec = uint16_t(p.vec);
+    tile_ev(dst, r, first ? what + fmt::format(" <- tile {}", src) : "");
+    first = false;
+  }
+}
+
+void Generator::distribute(Value& v) {
+  for (auto& [tile, n] : v.loads) {
+    if (tile == v.src_tile) continue;
+    uint32_t a = alloc(tile, v.len, v.name);
+    v.addr[tile] = a;
+    emit_transfer(v.src_tile, v.addr.at(v.src_tile), tile, a, v.len, n, v.name);
+  }
+}
+
+void Generator::place() {
+  X_ = t_.xbar_size;
+  const unsigned M = t_.num_mvmu, C = t_.cores_per_tile;
+  uint64_t needed = 0;
+  for (const Layer& l : m_.layers) needed += uint64_t((l.rows + X_ - 1) / X_) * ((l.cols + X_ - 1) / X_);
+  uint64_t avail = uint64_t(t_.tiles) * C * M;
+  if (needed > avail)
+    throw CompileError(fmt::format(
+        "model '{}' does not fit: it needs {} crossbars of {}x{} ({} weights), the platform has {} "
+        "({} tiles x {} cores x {} MVMUs)",
+        m_.name, needed, X_, X_, m_.parameters(), avail, t_.tiles, C, M));
+  uint64_t slot = 0;
+  blk_.resize(m_.layers.size());
+  for (unsigned l = 0; l < m_.layers.size(); ++l) {
+    const Layer& L = m_.layers[l];
+    unsigned R = (L.rows + X_ - 1) / X_, Cb = (L.cols + X_ - 1) / X_;
+    blk_[l].assign(Cb, std::vector<size_t>(R));
+    for (unsigned c = 0; c < Cb; ++c)
+      for (unsigned r = 0; r < R; ++r, ++slot) {
+        BlockPlacement b;
+        b.layer = l;
+        b.row_block = r;
+        b.col_block = c;
+        b.rows = std::min(X_, L.rows - r * X_);
+        b.cols = std::min(X_, L.cols - c * X_);
+        b.tile = unsigned(slot / (uint64_t(C) * M));
+        b.core = unsigned((slot / M) % C);
+        b.mvmu = unsigned(slot % M);
+        blk_[l][c][r] = blocks_.size();
+        blocks_.push_back(b);
+        max_tile_ = std::max(max_tile_, b.tile);
+      }
+  }
+}
+
+// Decide every value, who loads it where, and the buffer addresses on the producing tiles.
+void Generator::plan_values() {
+  const size_t NL = m_.layers.size();
+  in_.resize(NL);
+  chain_.resize(NL);
+  for (unsigned l = 0; l < NL; ++l) {
+    const Layer& L = m_.layers[l];
+    unsigned R = (L.rows + X_ - 1) / X_, Cb = (L.cols + X_ - 1) / X_;
+    in_[l].resize(R);
+    for (unsigned r = 0; r < R; ++r) {
+      Value& v = in_[l][r];
+      v.len = std::min(X_, L.rows - r * X_);
+      v.name = fmt::format("L{}.in[{}:{}]", l, r * X_, r * X_ + v.len);
+      for (unsigned c = 0; c < Cb; ++c) v.loads[blocks_[blk_[l][c][r]].tile]++;
+      if (l > 0) {
+        // produced by the chain end of layer l-1, column block r
+        const auto& prev = blk_[l - 1][r];
+        v.src_tile = blocks_[prev.back()].tile;
+      } else {
+        v.src_tile = 0;
+      }
+    }
+    chain_[l].resize(Cb);
+    for (unsigned c = 0; c < Cb; ++c) {
+      // segments: maximal runs of the column's blocks on one core
+      const auto& col = blk_[l][c];
+      for (unsigned r = 1; r < R; ++r) {
+        const auto& a = blocks_[col[r - 1]];
+        const auto& b = blocks_[col[r]];
+        if (a.tile != b.tile || a.core != b.core) {
+          Value v;
+          v.len = a.cols;
+          v.name = fmt::format("L{}.col{}.partial[0:{}]", l, c, r * X_);
+          v.src_tile = a.tile;
+          v.loads[b.tile] = 1;
+          chain_[l][c].push_back(v);
+        }
+      }
+    }
+  }
+  // Output tensor: on the tile of the last chain end.
+  const size_t last = NL - 1;
+  out_tile_ = blocks_[blk_[last].back().back()].tile;
+  // Input tensor on tile 0 at address 0.
+  alloc(0, m_.input_size, "input tensor");
+  // Direct use of the tensor iff all slices are loaded only on tile 0, equally often.
+  std::set<unsigned> counts;
+  input_direct_ = true;
+  for (auto& v : in_[0]) {
+    if (v.loads.size() != 1 || v.loads.begin()->first != 0) input_direct_ = false;
+    counts.insert(local_count(v));
+  }
+  if (counts.size() != 1 || *counts.begin() > 255) input_direct_ = false;
+  input_count_ = input_direct_ ? *counts.begin() : 1;
+  out_addr_ = alloc(out_tile_, m_.output_size(), "output tensor");
+}
+
+void Generator::generate() {
+  const size_t NL = m_.layers.size();
+  const unsigned need_rf = 16 + 2 * X_;
+  if (g_.n_rf() < need_rf)
+    throw CompileError(fmt::format("the core register file ({} words) is too small: the compiler needs {}", g_.n_rf(),
+                                   need_rf));
+  const uint16_t ACC = rf(16), TMP = rf(16 + X_);
+
+  // Model input: the host writes the tensor; distribute the slices.
+  for (unsigned r = 0; r < in_[0].size(); ++r) {
+    Value& v = in_[0][r];
+    if (input_direct_) {
+      v.addr[0] = r * X_;
+      continue;
+    }
+    uint32_t a = alloc(0, v.len, v.name);
+    v.addr[0] = a;
+    emit_transfer(0, r * X_, 0, a, v.len, local_count(v), v.name + " (re-count)");
+    distribute(v);
+  }
+
+  for (unsigned l = 0; l < NL; ++l) {
+    const Layer& L = m_.layers[l];
+    const LayerQuant& q = q_[l];
+    unsigned R = (L.rows + X_ - 1) / X_, Cb = (L.cols + X_ - 1) / X_;
+    // 1. every core of the layer loads its blocks' inputs and runs one mvm
+    std::map<std::pair<unsigned, unsigned>, std::vector<size_t>> per_core;
+    for (unsigned c = 0; c < Cb; ++c)
+      for (unsigned r = 0; r < R; ++r) {
+        const auto& b = blocks_[blk_[l][c][r]];
+        per_core[{b.tile, b.core}].push_back(blk_[l][c][r]);
+      }
+    for (auto& [tc, list] : per_core) {
+      unsigned mask = 0;
+      for (size_t bi : list) {
+        const auto& b = blocks_[bi];
+        const Value& v = in_[l][b.row_block];
+        emit_mem(false, tc.first, tc.second, uint16_t(g_.xbar_in_addr(b.mvmu, 0, 0)), v.addr.at(tc.first), v.len, 0,
+                 fmt::format("{} -> mvmu {} (block r{} c{})", v.name, b.mvmu, b.row_block, b.col_block));
+        mask |= 1u << b.mvmu;
+      }
+      CoreInstr mv;
+      mv.opcode = Opcode::Mvm;
+      mv.mask = uint8_t(mask);
+      core_ev(tc.first, tc.second, mv, fmt::format("layer {} ({})", l, L.name));
+    }
+    // 2. reduction chains, bias, activation, output slices
+    for (unsigned c = 0; c < Cb; ++c) {
+      const auto& col = blk_[l][c];
+      const unsigned cols = blocks_[col[0]].cols;
+      unsigned seg = 0;
+      unsigned r = 0;
+      while (r < R) {
+        const auto& first = blocks_[col[r]];
+        const unsigned tile = first.tile, core = first.core;
+        unsigned r_end = r;
+        while (r_end + 1 < R && blocks_[col[r_end + 1]].tile == tile && blocks_[col[r_end + 1]].core == core) ++r_end;
+        int acc = -1;  // operand address of the running sum
+        if (seg > 0) {
+          Value& in = chain_[l][c][seg - 1];
+          emit_mem(false, tile, core, TMP, in.addr.at(tile), cols, 0, "chain in: " + in.name);
+          acc = TMP;
+        }
+        for (unsigned rr = r; rr <= r_end; ++rr) {
+          uint16_t out = uint16_t(g_.xbar_out_addr(blocks_[col[rr]].mvmu, 0, 0));
+          if (acc < 0) {
+            acc = out;
+          } else {
+            emit_alu(tile, core, isa::AluOp::Add, ACC, uint16_t(acc), out, cols, fmt::format("+ block r{}", rr));
+            acc = ACC;
+          }
+        }
+        const bool end = r_end + 1 == R;
+        if (!end) {
+          Value& v = chain_[l][c][seg];
+          v.addr[tile] = alloc(tile, cols, v.name);
+          emit_mem(true, tile, core, uint16_t(acc), v.addr[tile], cols, local_count(v), "chain out: " + v.name);
+          distribute(v);
+        } else {
+          if (!q.b.empty()) {
+            isa::DataBlock d;
+            d.tile = uint16_t(tile);
+            d.count = 1;
+            d.words.assign(q.b.begin() + c * X_, q.b.begin() + c * X_ + cols);
+            d.addr = alloc(tile, cols, fmt::format("L{} bias", l));
+            data_.push_back(d);
+            emit_mem(false, tile, core, TMP, d.addr, cols, 0, fmt::format("bias[{}:{}]", c * X_, c * X_ + cols));
+            emit_alu(tile, core, isa::AluOp::Add, ACC, uint16_t(acc), TMP, cols, "+ bias");
+            acc = ACC;
+          }
+          if (L.act != Activation::None) {
+            auto op = L.act == Activation::Relu ? isa::AluOp::Relu
+                      : L.act == Activation::Sigmoid ? isa::AluOp::Sig
+                                                     : isa::AluOp::Tanh;
+            emit_alu(tile, core, op, ACC, uint16_t(acc), 0, cols, activation_name(L.act));
+            acc = ACC;
+          }
+          std::string oname = fmt::format("L{}.out[{}:{}]", l, c * X_, c * X_ + cols);
+          if (l + 1 < NL) {
+            Value& v = in_[l + 1][c];
+            v.addr[tile] = alloc(tile, cols, v.name);
+            emit_mem(true, tile, core, uint16_t(acc), v.addr[tile], cols, local_count(v), "out: " + oname);
+            distribute(v);
+          } else if (tile == out_tile_) {
+            emit_mem(true, tile, core, uint16_t(acc), out_addr_ + c * X_, cols, 1, "model output " + oname);
+          } else {
+            uint32_t a = alloc(tile, cols, oname);
+            emit_mem(true, tile, core, uint16_t(acc), a, cols, 1, "model output " + oname);
+            emit_transfer(tile, a, out_tile_, out_addr_ + c * X_, cols, 1, "model output " + oname);
+          }
+        }
+        ++seg;
+        r = r_end + 1;
+      }
+    }
+  }
+  // halts
+  for (auto& [key, u] : units_) {
+    if (key.second == isa::kTileUnit) {
+      TileInstr h;
+      h.opcode = Opcode::TileHalt;
+      u.evs.push_back({seq_++, true, {}, h, ""});
+    } else {
+      CoreInstr h;
+      h.opcode = Opcode::Halt;
+      u.evs.push_back({seq_++, false, h, {}, ""});
+    }
+  }
+}
+
+void Generator::build_image(Compiled& out) {
+  isa::KernelImage& img = out.image;
+  unsigned max_core = 0;
+  for (auto& b : blocks_) max_core = std::max(max_core, b.core);
+  img.header.tiles = uint16_t(max_tile_ + 1);
+  img.header.cores_per_tile = uint8_t(max_core + 1);
+  img.header.num_mvmu = uint8_t(t_.num_mvmu);
+  img.header.xbar_size = uint16_t(X_);
+  img.header.bits_per_cell = uint8_t(t_.bits_per_cell);
+  img.header.slices = uint8_t(g_.slices);
+  img.header.frac_bits = uint8_t(t_.frac_bits);
+  img.header.panther = false;
+  isa::Tensor tin;
+  tin.name = m_.input_name;
+  tin.tile = 0;
+  tin.addr = 0;
+  tin.len = m_.input_size;
+  tin.dir = isa::TensorDir::In;
+  tin.count = uint8_t(input_count_);
+  img.tensors.push_back(tin);
+  isa::Tensor tout;
+  tout.name = m_.output_name;
+  tout.tile = uint16_t(out_tile_);
+  tout.addr = out_addr_;
+  tout.len = m_.output_size();
+  tout.dir = isa::TensorDir::Out;
+  tout.count = 0;
+  img.tensors.push_back(tout);
+  for (const auto& b : blocks_) {
+    isa::XbarWeights w;
+    w.tile = uint16_t(b.tile);
+    w.core = uint8_t(b.core);
+    w.mvmu = uint8_t(b.mvmu);
+    w.rows = uint16_t(b.rows);
+    w.cols = uint16_t(b.cols);
+    w.w.resize(size_t(b.rows) * b.cols);
+    const auto& q = q_[b.layer].w;
+    const unsigned C = m_.layers[b.layer].cols;
+    for (unsigned i = 0; i < b.rows; ++i)
+      for (unsigned j = 0; j < b.cols; ++j)
+        w.w[size_t(i) * b.cols + j] = q[size_t(b.row_block * X_ + i) * C + b.col_block * X_ + j];
+    img.xbars.push_back(std::move(w));
+  }
+  img.data = data_;
+  for (auto& [key, u] : units_) {
+    isa::Program p;
+    p.tile = uint16_t(key.first);
+    p.core = uint8_t(key.second);
+    for (const Ev& e : u.evs) p.words.push_back(e.tile ? isa::encode(e.t) : isa::encode(e.c));
+    const unsigned limit = p.is_tile() ? t_.tile_imem : t_.core_imem;
+    if (p.words.size() > limit)
+      throw CompileError(fmt::format("{} program of tile {}{} needs {} instructions, the instruction memory holds {}",
+                                     p.is_tile() ? "tile" : "core", p.tile,
+                                     p.is_tile() ? "" : fmt::format(" core {}", p.core), p.words.size(), limit));
+    img.programs.push_back(std::move(p));
+  }
+}
+
+std::string Generator::build_asm(const Compiled& out) const {
+  const isa::KernelImage& img = out.image;
+  std::string s;
+  s += fmt::format("# model '{}' compiled by pumavp compile: {} layers, {} parameters\n", m_.name, m_.layers.size(),
+                   m_.parameters());
+  s += fmt::format(".config frac_bits={} xbar_size={} num_mvmu={} cores={} tiles={}\n", t_.frac_bits, X_,
+                   t_.num_mvmu, unsigned(img.header.cores_per_tile), unsigned(img.header.tiles));
+  for (const auto& t : img.tensors) {
+    if (t.dir == isa::TensorDir::In)
+      s += fmt::format(".tensor {} in {} {} {} count={}\n", t.name, t.tile, t.addr, t.len, unsigned(t.count));
+    else
+      s += fmt::format(".tensor {} out {} {} {}\n", t.name, t.tile, t.addr, t.len);
+  }
+  for (size_t i = 0; i < img.xbars.size(); ++i) {
+    const auto& w = img.xbars[i];
+    const auto& b = blocks_[i];
+    s += fmt::format(".xbar {} {} {} rows={} cols={} format=raw   # layer {} W[{}:{}, {}:{}]\n", w.tile,
+                     unsigned(w.core), unsigned(w.mvmu), w.rows, w.cols, b.layer, b.row_block * X_,
+                     b.row_block * X_ + b.rows, b.col_block * X_, b.col_block * X_ + b.cols);
+    if (opt_.asm_weights) {
+      for (unsigned r = 0; r < w.rows; ++r) {
+        std::string line;
+        for (unsigned c = 0; c < w.cols; ++c) line += fmt::format(c ? " {}" : "{}", w.at(r, c));
+        s += "  " + line + "\n";
+      }
+    }
+    s += ".end\n";
+  }
+  for (const auto& d : img.data) {
+    s += fmt::format(".data {} {} count={} format=raw\n ", d.tile, d.addr, d.count);
+    for (int16_t v : d.words) s += fmt::format(" {}", v);
+    s += "\n.end\n";
+  }
+  for (const auto& [key, u] : units_) {
+    s += key.second == isa::kTileUnit ? fmt::format("\n.tile {}\n", key.first)
+                                      : fmt::format("\n.core {} {}\n", key.first, key.second);
+    for (const Ev& e : u.evs) {
+      std::string ins = e.tile ? isa::disassemble(e.t) : isa::disassemble(e.c, g_);
+      if (e.comment.empty())
+        s += "        " + ins + "\n";
+      else
+        s += fmt::format("        {:<44} # {}\n", ins, e.comment);
+    }
+  }
+  return s;
+}
+
+std::string Generator::build_report(const Compiled& out) const {
+  std::string s;
+  s += fmt::format("model '{}': input {}, output {}, {} layers, {} parameters\n", m_.name, m_.input_size,
+                   m_.output_size(), m_.layers.size(), m_.parameters());
+  s += fmt::format("target: {} tiles x {} cores x {} MVMUs of {}x{} = {} crossbars, Q{}.{}\n", t_.tiles,
+                   t_.cores_per_tile, t_.num_mvmu, X_, X_, out.crossbars_available, 15 - t_.frac_bits, t_.frac_bits);
+  s += "\nlayers:\n";
+  for (size_t l = 0; l < m_.layers.size(); ++l) {
+    const Layer& L = m_.layers[l];
+    const LayerQuant& q = q_[l];
+    unsigned R = (L.rows + X_ - 1) / X_, Cb = (L.cols + X_ - 1) / X_;
+    double util = double(L.rows) * L.cols / (double(R) * Cb * X_ * X_);
+    s += fmt::format("  L{} {:<10} {:>6} x {:<6} {:<7} bias={} blocks {}x{} = {:>4} crossbars, utilisation {:5.1f}%\n",
+                     l, L.name, L.rows, L.cols, activation_name(L.act), L.bias.empty() ? "no " : "yes", R, Cb, R * Cb,
+                     100.0 * util);
+    s += fmt::format("     quantisation: weights max|w| {:.4g}, {} saturated, worst error {:.3g}", q.w_max_abs,
+                     q.w_saturated, q.w_max_err);
+    if (!q.b.empty()) s += fmt::format("; bias {} saturated, worst error {:.3g}", q.b_saturated, q.b_max_err);
+    s += L.weights_raw ? " (raw int16 input)\n" : "\n";
+  }
+  s += fmt::format("\ncrossbars: {} used of {} ({:.1f}%), {} tiles used; weight cells used in the used crossbars: "
+                   "{:.1f}%\n",
+                   out.crossbars_used, out.crossbars_available,
+                   100.0 * out.crossbars_used / std::max(1u, out.crossbars_available), out.tiles_used,
+                   100.0 * out.utilisation);
+  size_t max_core = 0, max_tile = 0;
+  for (const auto& p : out.image.programs)
+    (p.is_tile() ? max_tile : max_core) = std::max(p.is_tile() ? max_tile : max_core, p.words.size());
+  uint32_t max_mem = 0;
+  for (auto& [t, top] : mem_top_) max_mem = std::max(max_mem, top);
+  unsigned max_fifos = 0;
+  for (auto& [t, m] : fifo_map_) max_fifos = std::max(max_fifos, unsigned(m.size()));
+  s += fmt::format("programs: largest core program {} of {} instructions, largest tile program {} of {}\n", max_core,
+                   t_.core_imem, max_tile, t_.tile_imem);
+  s += fmt::format("shared memory: at most {} of {} words per tile; receive FIFOs: at most {} of {} per tile\n",
+                   max_mem, t_.shared_mem_words, max_fifos, t_.num_fifos);
+  s += fmt::format("tensors: {} in tile 0 @0 (len {}, count {}), {} out tile {} @{} (len {})\n", m_.input_name,
+                   m_.input_size, input_count_, m_.output_name, out_tile_, out_addr_, m_.output_size());
+  s += "\nmapping (layer block W[rows, cols] -> tile/core/mvmu):\n";
+  if (blocks_.size() <= 512) {
+    for (const auto& b : blocks_)
+      s += fmt::format("  L{} W[{}:{}, {}:{}] -> tile {} core {} mvmu {}  ({:.1f}% of the crossbar)\n", b.layer,
+                       b.row_block * X_, b.row_block * X_ + b.rows, b.col_block * X_, b.col_block * X_ + b.cols, b.tile,
+                       b.core, b.mvmu, 100.0 * b.rows * b.cols / (X_ * X_));
+  } else {
+    for (size_t l = 0; l < m_.layers.size(); ++l) {
+      const BlockPlacement* first = nullptr;
+      const BlockPlacement* last = nullptr;
+      for (const auto& b : blocks_)
+        if (b.layer == l) {
+          if (!first) first = &b;
+          last = &b;
+        }
+      s += fmt::format("  L{}: tile {} core {} mvmu {} .. tile {} core {} mvmu {} (blocks in column-major order)\n", l,
+                       first->tile, first->core, first->mvmu, last->tile, last->core, last->mvmu);
+    }
+  }
+  return s;
+}
+
+Compiled Generator::run() {
+  if (t_.panther) throw CompileError("PANTHER targets are not supported by the compiler (compile for a PUMA config)");
+  std::string gerr = g_.check();
+  if (!gerr.empty()) throw CompileError("bad target geometry: " + gerr);
+  m_.check();
+  for (const auto& l : m_.layers) q_.push_back(quantize_layer(l, t_.frac_bits));
+  place();
+  plan_values();
+  generate();
+  Compiled out;
+  build_image(out);
+  out.quant = q_;
+  out.blocks = blocks_;
+  out.crossbars_used = unsigned(blocks_.size());
+  out.crossbars_available = t_.tiles * t_.cores_per_tile * t_.num_mvmu;
+  out.tiles_used = 0;
+  for (const auto& p : out.image.programs) out.tiles_used = std::max(out.tiles_used, unsigned(p.tile) + 1);
+  double cells = 0;
+  for (const auto& b : blocks_) cells += double(b.rows) * b.cols;
+  out.utilisation = cells / (double(blocks_.size()) * X_ * X_);
+  if (opt_.emit_asm) out.asm_text = build_asm(out);
+  out.report = build_report(out);
+  return out;
+}
+
+}  // namespace
+
+Compiled compile(const Model& m, const Target& t, const CompileOptions& opt) {
+  Generator g(m, t, opt);
+  return g.run();
+}
+
+}  // namespace pumavp::compiler

@@ -1,0 +1,90 @@
+// pumavp::compiler — model compiler: quantise an MLP, map its weight blocks onto MVMUs,
+// cores and tiles (the PUMA way), and generate core/tile programs as a KernelImage plus
+// readable .pasm text.
+//
+// Usage:
+//   pumavp::compiler::Model m = pumavp::compiler::load_model("mlp.yaml");
+//   pumavp::compiler::Target t = pumavp::compiler::target_from_config(cfg);
+//   pumavp::compiler::Compiled c = pumavp::compiler::compile(m, t);   // throws CompileError
+//   std::vector<uint8_t> bytes = pumavp::isa::write_image(c.image);
+//   std::cout << c.report;  c.asm_text;  c.quant (per-layer quantisation figures)
+//
+// Semantics of the compiled model (what the CPU reference must reproduce):
+//   x: input words (raw int16). For layer l with X-row blocks r = 0..R-1 and each output j:
+//     p_r[j] = sat16(rne(sum_{i in block r} W[i][j] * x[i], f))     (one MVM per block)
+//     a[j]   = p_0[j]; a[j] = sat16(a[j] + p_r[j]) for r = 1..R-1    (chain, in r order)
+//     a[j]   = sat16(a[j] + b[j])                                  (if the layer has a bias)
+//     y[j]   = act(a[j])    relu: max(a, 0); sigmoid/tanh: LUT of isa.md §2.4
+//   W and b are quantised with q(v) = sat16(rne_real(v * 2^f)) (raw int16 inputs: as is).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/model.h"
+#include "isa/kimage.h"
+
+namespace pumavp {
+struct PlatformConfig;
+}
+
+namespace pumavp::compiler {
+
+// The platform resources the compiler maps onto.
+struct Target {
+  unsigned tiles = 4;
+  unsigned cores_per_tile = 8;
+  unsigned num_mvmu = 2;
+  unsigned xbar_size = 128;
+  unsigned bits_per_cell = 2;
+  unsigned frac_bits = 12;
+  unsigned rf_size = 0;             // 0 = 2 * N_in
+  unsigned core_imem = 512;
+  unsigned tile_imem = 1024;
+  unsigned shared_mem_words = 32768;
+  unsigned num_fifos = 16;
+  unsigned fifo_depth = 2;
+  bool panther = false;
+  isa::Geometry geometry() const;   // the platform geometry for these values
+};
+Target target_from_config(const pumavp::PlatformConfig& cfg);
+
+struct LayerQuant {
+  std::vector<int16_t> w;        // rows*cols raw, row-major
+  std::vector<int16_t> b;        // cols raw, or empty
+  uint64_t w_saturated = 0;      // values clamped to the int16 range
+  uint64_t b_saturated = 0;
+  double w_max_err = 0;          // worst |q/2^f - v| over values not saturated
+  double b_max_err = 0;
+  double w_max_abs = 0;          // largest |v| (real)
+};
+// Quantise one layer: q(v) = sat16(rne_real(v * 2^f)); raw inputs must fit int16.
+LayerQuant quantize_layer(const Layer& l, unsigned frac_bits);
+
+// One X×X weight block of a layer and where it went.
+struct BlockPlacement {
+  unsigned layer = 0, row_block = 0, col_block = 0;
+  unsigned rows = 0, cols = 0;   // used rows/cols of the crossbar
+  unsigned tile = 0, core = 0, mvmu = 0;
+};
+
+struct Compiled {
+  isa::KernelImage image;
+  std::string asm_text;          // .pasm (assemblable; weights inline)
+  std::string report;            // mapping and quantisation report
+  std::vector<LayerQuant> quant;
+  std::vector<BlockPlacement> blocks;
+  unsigned crossbars_used = 0, crossbars_available = 0;
+  unsigned tiles_used = 0;
+  double utilisation = 0;        // used weight cells / cells of the used crossbars
+};
+
+struct CompileOptions {
+  bool emit_asm = true;          // build asm_text (large for big models)
+  bool asm_weights = true;       // include the weights inline in asm_text
+};
+
+Compiled compile(const Model& m, const Target& t, const CompileOptions& opt = {});
+
+}  // namespace pumavp::compiler
