@@ -68,7 +68,9 @@ TEST(XbarFixedPoint, RneQPropertiesOnRandomValues) {
     const int64_t err2 = 2 * (a - q * b);
     const int64_t ab = b < 0 ? -b : b;
     ASSERT_LE(err2 < 0 ? -err2 : err2, ab) << a << "/" << b;
-    if ((err2 < 0 ? -err2 : err2) == ab) ASSERT_EQ(q % 2, 0) << a << "/" << b;
+    if ((err2 < 0 ? -err2 : err2) == ab) {
+      ASSERT_EQ(q % 2, 0) << a << "/" << b;
+    }
   }
 }
 

@@ -236,7 +236,9 @@ TEST(XbarVfu, RandomArithmeticAgainstReference) {
         const int64_t err2 = 2 * (num - int64_t(q) * b);
         const int64_t ab = b < 0 ? -b : b;
         ASSERT_LE(err2 < 0 ? -err2 : err2, ab);
-        if ((err2 < 0 ? -err2 : err2) == ab) ASSERT_EQ(q % 2, 0);
+        if ((err2 < 0 ? -err2 : err2) == ab) {
+          ASSERT_EQ(q % 2, 0);
+        }
       }
     }
   }
