@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 #include <zlib.h>
 
@@ -27,44 +29,15 @@ std::vector<uint8_t> assemble(const std::string& text, const PlatformConfig& cfg
   return img ? isa::write_image(*img) : std::vector<uint8_t>{};
 }
 
-// The worked example of isa.md §10.
-const char* kMlp2 = R"(
-.config frac_bits=12 xbar_size=128 num_mvmu=2
-.tensor x in  0 0 4
-.tensor y out 1 0 2
-.xbar 0 0 0 rows=4 cols=3 format=q
-   0.5  -0.25   1.0
-   1.0   0.5    0.0
-   0.25  0.25  -0.5
-  -0.5   0.25   0.125
-.end
-.xbar 0 1 0 rows=3 cols=2 format=q
-   1.0  -1.0
-   2.0   0.5
-   0.5  -0.25
-.end
-.core 0 0
-        set      rf.0, 0
-        set      rf.1, 16
-        load     in0.0, rf.0, width=4
-        mvm      mask=0b01
-        alu.relu rf.8, out0.0, vec=3
-        store    rf.1, rf.8, count=1, width=3
-        halt
-.core 0 1
-        set      rf.0, 16
-        set      rf.1, 32
-        load     in0.0, rf.0, width=3
-        mvm      mask=0b01
-        store    rf.1, out0.0, count=1, width=2
-        halt
-.tile 0
-        send     32, 0, 1, width=2
-        halt
-.tile 1
-        receive  0, 0, count=1, width=2
-        halt
-)";
+// The worked example of isa.md §10, as shipped in kernels/examples/.
+std::string mlp2_text() {
+  std::ifstream in(std::string(PUMAVP_SOURCE_DIR) + "/kernels/examples/mlp2.pasm");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_FALSE(ss.str().empty());
+  return ss.str();
+}
+const std::string kMlp2 = mlp2_text();
 
 // Independent reference of the worked example: exact integer MVM, one round-to-nearest-even
 // by 2^12, saturation (isa.md §2.8).
