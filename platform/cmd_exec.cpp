@@ -185,7 +185,7 @@ int do_exec(const ExecOptions& o) {
   if (!o.quiet) print_run_report(std::cerr, summary, sys.stats);
   if (!o.stats.empty()) {
     std::ofstream js(o.stats);
-    js << run_report_json(summary, sys.stats).dump(2) << "\n";
+    js << run_report_json(summary, sys.stats, cfg).dump(2) << "\n";
     if (!js) throw ConfigError("--stats: cannot write " + o.stats);
   }
   return summary.exit_code;

@@ -148,7 +148,7 @@ int do_run(const RunOptions& o) {
   if (!o.stats.empty()) {
     std::ofstream js(o.stats);
     if (!js) throw std::runtime_error("--stats: cannot write '" + o.stats + "'");
-    js << run_report_json(r, soc.stats()).dump(2) << "\n";
+    js << run_report_json(r, soc.stats(), soc.config()).dump(2) << "\n";
   }
   return r.exit_code;
 }

@@ -29,7 +29,7 @@ void print_run_report(std::ostream& os, const RunSummary& run, const Stats& stat
   }
 }
 
-nlohmann::json run_report_json(const RunSummary& run, const Stats& stats) {
+nlohmann::json run_report_json(const RunSummary& run, const Stats& stats, const PlatformConfig& cfg) {
   nlohmann::json j;
   j["run"] = {{"exit_code", run.exit_code},
               {"exit_reason", run.exit_reason},
@@ -37,6 +37,15 @@ nlohmann::json run_report_json(const RunSummary& run, const Stats& stats) {
               {"wall_s", run.wall_s},
               {"host_instructions", run.host_instructions},
               {"host_mips", run.host_mips()}};
+  j["platform"] = {{"tiles", cfg.node.tiles},
+                   {"cores_per_tile", cfg.tile.cores},
+                   {"mvmus_per_core", cfg.core.num_mvmu},
+                   {"xbar_size", cfg.xbar.size},
+                   {"concentration", cfg.noc.concentration},
+                   {"routers", cfg.routers()},
+                   {"mesh_width", cfg.mesh_width()},
+                   {"mesh_height", cfg.mesh_height()},
+                   {"clock_mhz", cfg.clock_mhz}};
   j["stats"] = stats.to_json();
   return j;
 }

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/config.h"
 #include "common/stats.h"
 
 namespace pumavp {
@@ -23,7 +24,8 @@ struct RunSummary {
 
 // Human-readable report; `stats` supplies the accelerator counters and energy.
 void print_run_report(std::ostream& os, const RunSummary& run, const Stats& stats);
-// The same content as JSON: {"run": {...}, "stats": Stats::to_json()}.
-nlohmann::json run_report_json(const RunSummary& run, const Stats& stats);
+// The same content as JSON: {"run": {...}, "platform": {...}, "stats": Stats::to_json()}.
+// "platform" gives the geometry (tiles, cores, mesh) that plots need to lay counters out.
+nlohmann::json run_report_json(const RunSummary& run, const Stats& stats, const PlatformConfig& cfg);
 
 }  // namespace pumavp
