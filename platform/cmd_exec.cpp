@@ -18,6 +18,7 @@
 #include "isa/kimage.h"
 #include "isa/npy.h"
 #include "run_report.h"
+#include "tracing.h"
 
 namespace pumavp {
 
@@ -27,6 +28,7 @@ struct ExecOptions {
   std::string config, kernel, max_time = "1s", stats;
   std::vector<std::string> sets, inputs, outputs;
   bool quiet = false;
+  TraceOptions trace;
 };
 
 std::pair<std::string, std::string> split_binding(const std::string& s, const char* opt) {
@@ -132,6 +134,10 @@ int do_exec(const ExecOptions& o) {
     throw ConfigError("kernel and tensors do not fit host.dram_mib");
 
   ExecSystem sys("sys", cfg);
+  if (!o.trace.itrace.empty() && o.trace.itrace.rfind("host", 0) == 0)
+    throw ConfigError("--itrace host: pumavp exec has no host CPU (use accel)");
+  Tracing tracing(o.trace);
+  tracing.attach(sys.accel, nullptr);
   std::memcpy(sys.host_mem(kaddr), image.data(), image.size());
   for (auto& b : ins) std::memcpy(sys.host_mem(b.host_addr), b.words.data(), 2 * b.words.size());
 
@@ -182,6 +188,7 @@ int do_exec(const ExecOptions& o) {
         throw ConfigError(b.file + ": " + err);
     }
   }
+  tracing.finish(std::cerr);
   if (!o.quiet) print_run_report(std::cerr, summary, sys.stats);
   if (!o.stats.empty()) {
     std::ofstream js(o.stats);
@@ -204,6 +211,7 @@ void register_cmd_exec(CLI::App& app, CommandContext& ctx) {
   sub->add_option("--max-time", o->max_time, "simulated-time limit (default 1s)");
   sub->add_option("--stats", o->stats, "write the run report as JSON");
   sub->add_flag("--quiet,-q", o->quiet, "no run report on stderr");
+  o->trace.add_to(*sub, false);
   sub->callback([o, &ctx] { ctx.exit_code = do_exec(*o); });
 }
 

@@ -19,6 +19,7 @@
 #include "host/gdb_server.h"
 #include "run_report.h"
 #include "accelerator.h"
+#include "tracing.h"
 #include "soc.h"
 
 namespace pumavp {
@@ -33,6 +34,7 @@ struct RunOptions {
   std::string stats;
   bool quiet = false;
   int gdb_port = -1;
+  TraceOptions trace;
 };
 
 // "10ms", "2s", "1.5us", "500ns"; throws ConfigError on anything else.
@@ -87,6 +89,8 @@ int do_run(const RunOptions& o) {
   Accelerator accel(cfg, soc.stats());
   accel.attach(soc);
   soc.load_elf(elf);
+  Tracing tracing(o.trace);
+  tracing.attach(accel, &soc.cpu());
 
   std::unique_ptr<CoreGdbTarget> gdb_target;
   std::unique_ptr<host::GdbServer> gdb;
@@ -140,6 +144,7 @@ int do_run(const RunOptions& o) {
     r.exit_reason = "killed by gdb";
   }
   if (gdb_live) gdb->on_exit(r.exit_code);
+  tracing.finish(std::cerr);
   if (r.exit_reason == "max-time")
     std::cerr << fmt::format("pumavp: error: --max-time {} reached before the firmware finished\n", o.max_time);
   else if (r.exit_reason == "deadlock")
@@ -165,6 +170,7 @@ void register_cmd_run(CLI::App& app, CommandContext& ctx) {
   sub->add_flag("--quiet,-q", opt->quiet, "no run report on stderr");
   sub->add_option("--gdb", opt->gdb_port, "wait for gdb-multiarch on this TCP port (0 = any)");
   sub->add_option("--stats", opt->stats, "write the run report as JSON to this file");
+  opt->trace.add_to(*sub, true);
   sub->callback([opt, &ctx] {
     try {
       ctx.exit_code = do_run(*opt);

@@ -34,7 +34,7 @@ Core::Core(sc_module_name name, const PlatformConfig& cfg, unsigned tile, unsign
 
 void Core::start() {
   start_pending_ = true;
-  state_ = CoreState::Running;
+  set_state(CoreState::Running);
   start_ev_.notify(SC_ZERO_TIME);
 }
 
@@ -49,7 +49,7 @@ void Core::thread() {
 }
 
 void Core::fail(isa::ErrorCode code, const std::string& msg) {
-  state_ = CoreState::Error;
+  set_state(CoreState::Error);
   exec_.finish_run();
   const uint32_t pc = exec_.pc();
   mon_.fail(static_cast<unsigned>(code), handle_, pc, exec_.word_at(pc),
@@ -60,9 +60,9 @@ void Core::fail(isa::ErrorCode code, const std::string& msg) {
 
 void Core::run() {
   exec_.reset_run();
-  state_ = CoreState::Running;
+  set_state(CoreState::Running);
   if (!exec_.has_program()) {  // no program: halted from START (isa.md §5)
-    state_ = CoreState::Halted;
+    set_state(CoreState::Halted);
     mon_.halted(handle_);
     done_ev_.notify(SC_ZERO_TIME);
     return;
@@ -71,27 +71,34 @@ void Core::run() {
   sc_time offset = cycle_ * static_cast<double>(cfg_.lat.fetch + cfg_.lat.decode);
   for (;;) {
     if (mon_.stopped() || start_pending_) {
-      if (state_ == CoreState::Running) state_ = CoreState::Idle;
+      if (state_ == CoreState::Running) set_state(CoreState::Idle);
       return;
     }
+    const bool tracing = tl_ || it_;
+    const uint32_t pc0 = exec_.pc();
+    const uint64_t mvm0 = st.mvm;
+    const sc_time t0 = tracing ? sc_time_stamp() + offset : SC_ZERO_TIME;
     const StepResult r = exec_.step();
     switch (r.kind) {
       case StepKind::Continue:
         offset += cycle_ * static_cast<double>(r.cycles);
         st.cycles_busy += r.cycles;
+        if (tracing) trace_instr(pc0, t0, sc_time_stamp() + offset, st.mvm - mvm0);
         break;
       case StepKind::Memory:
         if (!do_memory(offset)) return;
         offset += cycle_ * static_cast<double>(r.cycles);
         st.cycles_busy += r.cycles;
         exec_.finish_mem();
+        if (tracing) trace_instr(pc0, t0, sc_time_stamp() + offset, 0);
         break;
       case StepKind::Halt:
         offset += cycle_ * static_cast<double>(r.cycles);
         st.cycles_busy += r.cycles;
+        if (tracing) trace_instr(pc0, t0, sc_time_stamp() + offset, st.mvm - mvm0);
         wait(offset);
         exec_.finish_run();
-        state_ = CoreState::Halted;
+        set_state(CoreState::Halted);
         mon_.halted(handle_);
         done_ev_.notify(SC_ZERO_TIME);
         return;
@@ -134,7 +141,7 @@ bool Core::do_memory(sc_time& offset) {
     mem_socket->b_transport(gp_, offset);
     if (gp_.get_response_status() != tlm::TLM_OK_RESPONSE) {
       if (mon_.stopped() || start_pending_) {  // aborted while waiting
-        if (state_ != CoreState::Error) state_ = CoreState::Idle;
+        if (state_ != CoreState::Error) set_state(CoreState::Idle);
         return false;
       }
       wait(offset);
@@ -157,7 +164,7 @@ bool Core::do_memory(sc_time& offset) {
 }
 
 void Core::on_block(bool produce, unsigned addr, bool valid, uint16_t count) {
-  state_ = CoreState::Blocked;
+  set_state(CoreState::Blocked);
   block_addr_ = addr;
   block_valid_ = valid;
   block_count_ = count;
@@ -173,8 +180,31 @@ void Core::on_block(bool produce, unsigned addr, bool valid, uint16_t count) {
 }
 
 void Core::on_unblock() {
-  state_ = CoreState::Running;
+  set_state(CoreState::Running);
   mon_.running(handle_);
+}
+
+void Core::attach_trace(const trace::Sinks& sinks, const std::string& path) {
+  tl_ = sinks.timeline;
+  it_ = sinks.itrace;
+  unit_ = path;
+}
+
+void Core::add_vcd(sc_trace_file* tf, const std::string& path) {
+  sc_trace(tf, exec_.pc_ref(), path + ".pc");
+  sc_trace(tf, state_code_, path + ".state", 3);
+}
+
+void Core::trace_instr(uint32_t pc, const sc_time& t0, const sc_time& t1, uint64_t mvms) {
+  const double ns0 = t0.to_seconds() * 1e9;
+  if (it_) it_->line(ns0, unit_, pc, exec_.word_at(pc), 16, exec_.disasm_at(pc));
+  if (!tl_) return;
+  if (!track_.tid)  // tracks appear on first use: idle cores add no clutter
+    track_ = tl_->track("tile" + std::to_string(exec_.tile()), "core" + std::to_string(exec_.core()));
+  char args[48] = "";
+  if (mvms) std::snprintf(args, sizeof args, "\"mvmus\":%llu,\"pc\":%u", static_cast<unsigned long long>(mvms), pc);
+  else std::snprintf(args, sizeof args, "\"pc\":%u", pc);
+  tl_->span(track_, exec_.mnemonic_at(pc), exec_.class_at(pc), ns0, t1.to_seconds() * 1e9 - ns0, args);
 }
 
 CoreStatus Core::status() const {

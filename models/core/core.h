@@ -28,6 +28,7 @@
 
 #include "common/config.h"
 #include "common/stats.h"
+#include "common/trace.h"
 #include "core/core_exec.h"
 #include "noc/run_monitor.h"
 #include "tile/mem_extension.h"
@@ -74,6 +75,13 @@ class Core : public sc_core::sc_module, private tile::MemBlockHook {
   // Notified (SC_ZERO_TIME) when the core halts or stops with an error.
   const sc_core::sc_event& done_event() const { return done_ev_; }
 
+  // Observability (architecture.md §5). Timeline: one span per instruction on the track
+  // "tile<t>/core<c>" (name = mnemonic, cat = class, MVM spans carry "mvmus"); itrace: one
+  // line per instruction. VCD: "<path>.pc" and "<path>.state" (0 idle, 1 running,
+  // 2 blocked, 3 halted, 4 error). Call before the simulation starts.
+  void attach_trace(const trace::Sinks& sinks, const std::string& path);
+  void add_vcd(sc_core::sc_trace_file* tf, const std::string& path);
+
  private:
   void thread();
   void run();
@@ -81,6 +89,9 @@ class Core : public sc_core::sc_module, private tile::MemBlockHook {
   void fail(isa::ErrorCode code, const std::string& msg);
   void on_block(bool produce, unsigned addr, bool valid, uint16_t count) override;
   void on_unblock() override;
+  void set_state(CoreState s) { state_ = s; state_code_ = static_cast<uint8_t>(s); }
+  void trace_instr(uint32_t pc, const sc_core::sc_time& t0, const sc_core::sc_time& t1,
+                   uint64_t mvms);
 
   const PlatformConfig& cfg_;
   CoreExec exec_;
@@ -91,6 +102,11 @@ class Core : public sc_core::sc_module, private tile::MemBlockHook {
   sc_core::sc_time quantum_;
   bool start_pending_ = false;
   CoreState state_ = CoreState::Idle;
+  uint8_t state_code_ = 0;  // state_ as a traceable integer
+  trace::Timeline* tl_ = nullptr;
+  trace::InstrTrace* it_ = nullptr;
+  trace::Track track_;
+  std::string unit_;
   bool blocked_on_store_ = false;
   uint32_t block_addr_ = 0;
   bool block_valid_ = false;

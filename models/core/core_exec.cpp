@@ -141,6 +141,29 @@ void CoreExec::reset_run() {
   rng_.reset(cfg_.numerics.rng_seed, tile_ * cfg_.tile.cores + core_);
 }
 
+const char* CoreExec::mnemonic_at(uint32_t pc) const {
+  if (pc >= prog_.size() || !prog_[pc].ok) return "illegal";
+  const char* n = isa::opcode_name(prog_[pc].in.opcode);
+  return n ? n : "illegal";
+}
+
+const char* CoreExec::class_at(uint32_t pc) const {
+  if (pc >= prog_.size() || !prog_[pc].ok) return "error";
+  switch (prog_[pc].in.opcode) {
+    case isa::Opcode::Mvm:
+    case isa::Opcode::Mcu:
+    case isa::Opcode::Crs: return "mvm";
+    case isa::Opcode::Alu:
+    case isa::Opcode::Alui: return "vfu";
+    case isa::Opcode::AluInt: return "sfu";
+    case isa::Opcode::Load:
+    case isa::Opcode::Store: return "mem";
+    case isa::Opcode::Set:
+    case isa::Opcode::Copy: return "rf";
+    default: return "control";
+  }
+}
+
 std::string CoreExec::disasm_at(uint32_t pc) const {
   if (pc >= prog_.size()) return "<pc out of range>";
   const Slot& s = prog_[pc];

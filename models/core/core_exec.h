@@ -108,6 +108,11 @@ class CoreExec {
   uint32_t pc() const { return pc_; }
   uint64_t word_at(uint32_t pc) const { return pc < prog_.size() ? prog_[pc].word : 0; }
   std::string disasm_at(uint32_t pc) const;
+  // Base mnemonic ("mvm", "alu", "load", ...) and instruction class ("mvm", "vfu", "sfu",
+  // "mem", "control") at pc, for traces.
+  const char* mnemonic_at(uint32_t pc) const;
+  const char* class_at(uint32_t pc) const;
+  const uint32_t& pc_ref() const { return pc_; }
   uint8_t flags() const {
     return static_cast<uint8_t>((flags_.sat ? kFlagSat : 0) | (flags_.dz ? kFlagDz : 0) |
                                 (flags_.dom ? kFlagDom : 0));

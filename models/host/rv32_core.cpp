@@ -226,6 +226,11 @@ void Rv32Core::thread() {
         const sc_core::sc_time t0 = sc_core::sc_time_stamp();
         while (hart_.in_wfi() && !hart_.wake_pending() && !hart_.halt_requested())
           sc_core::wait(wake_ev_);
+        if (tl_) {
+          trace_phase("run", run_since_, t0);
+          trace_phase("wfi", t0, sc_core::sc_time_stamp());
+          run_since_ = sc_core::sc_time_stamp();
+        }
         const double slept = (sc_core::sc_time_stamp() - t0) / period_;
         hart_.add_stall_cycles(static_cast<uint64_t>(slept));
         qk_.reset();
@@ -245,6 +250,37 @@ void Rv32Core::thread() {
         return;
     }
   }
+}
+
+void Rv32Core::attach_trace(const trace::Sinks& sinks, const std::string& path) {
+  tl_ = sinks.timeline;
+  it_ = sinks.itrace;
+  unit_ = path;
+  if (tl_) track_ = tl_->track("host", basename());
+  if (it_) hart_.set_retire_observer(this);
+}
+
+void Rv32Core::add_vcd(sc_core::sc_trace_file* tf, const std::string& path) {
+  sc_core::sc_trace(tf, hart_.pc_ref(), path + ".pc");
+  sc_core::sc_trace(tf, hart_.mip_ref(), path + ".mip", 12);
+}
+
+void Rv32Core::retired(uint32_t pc, const DecodedInsn& d, uint64_t slot) {
+  const sc_core::sc_time t =
+      sc_core::sc_time_stamp() + qk_.get_local_time() + period_ * static_cast<double>(slot - batch_start_);
+  it_->line(t.to_seconds() * 1e9, unit_, pc, d.len == 2 ? (d.raw & 0xffffu) : d.raw, d.len == 2 ? 4 : 8,
+            disasm_rv32(d, pc));
+}
+
+void Rv32Core::trace_phase(const char* name, const sc_core::sc_time& from, const sc_core::sc_time& to) {
+  if (to <= from) return;
+  const double a = from.to_seconds() * 1e9;
+  tl_->span(track_, name, "host", a, to.to_seconds() * 1e9 - a);
+}
+
+void Rv32Core::finish_trace() {
+  if (tl_) trace_phase("run", run_since_, local_time_stamp());
+  run_since_ = local_time_stamp();
 }
 
 }  // namespace pumavp::host

@@ -37,13 +37,14 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "common/config.h"
+#include "common/trace.h"
 #include "host/rv32_hart.h"
 
 namespace pumavp::host {
 
 enum class StopReason { None, Halt, Step, Breakpoint, Exit };
 
-class Rv32Core : public sc_core::sc_module, private HartEnv {
+class Rv32Core : public sc_core::sc_module, private HartEnv, private RetireObserver {
  public:
   tlm_utils::simple_initiator_socket<Rv32Core> socket;
 
@@ -62,6 +63,14 @@ class Rv32Core : public sc_core::sc_module, private HartEnv {
   void set_irq(unsigned bit, bool level);
   // Stop executing for good (the test finisher fired): the thread ends after this instruction.
   void request_exit() { hart_.request_exit(); }
+
+  // Observability: itrace lines per retired instruction (unit = `path`), timeline track
+  // "host/<name>" with "run" and "wfi" spans; VCD "<path>.pc" and "<path>.mip" (interrupt
+  // lines). Call before the simulation starts.
+  void attach_trace(const trace::Sinks& sinks, const std::string& path);
+  void add_vcd(sc_core::sc_trace_file* tf, const std::string& path);
+  // Closes the open "run" span at the end of the simulation.
+  void finish_trace();
 
   // Simulated time including the core's local (not yet synchronised) offset.
   sc_core::sc_time local_time_stamp() const;
@@ -115,6 +124,15 @@ class Rv32Core : public sc_core::sc_module, private HartEnv {
   bool store(uint32_t addr, unsigned size, uint32_t value) override;
   bool fetch16(uint32_t addr, uint16_t& parcel) override;
   uint64_t mtime() override;
+  // RetireObserver
+  void retired(uint32_t pc, const DecodedInsn& d, uint64_t slot) override;
+  void trace_phase(const char* name, const sc_core::sc_time& from, const sc_core::sc_time& to);
+
+  trace::Timeline* tl_ = nullptr;
+  trace::InstrTrace* it_ = nullptr;
+  trace::Track track_;
+  std::string unit_;
+  sc_core::sc_time run_since_;
 
   const HostConfig cfg_;
   Rv32Hart hart_;

@@ -164,6 +164,24 @@ Rv32Hart::Stop Rv32Hart::run(uint64_t max_cycles) {
     }
     take_interrupt();
     if (slots_ >= end) return Stop::Budget;
+    if (observer_) {
+      // Traced path: an instruction retired when it neither trapped nor was given back
+      // (breakpoint), i.e. exactly the instructions minstret counts.
+      while (events_.load(std::memory_order_relaxed) == 0 && slots_ < end) {
+        const uint32_t pc = pc_;
+        const uint64_t slot = slots_, traps = traps_;
+        const DecodedInsn* d = fetch_decoded();
+        if (d) {
+          const DecodedInsn insn = *d;  // execute() may drop the decode page
+          execute(insn);
+          ++slots_;
+          if (traps_ == traps && slots_ == slot + 1) observer_->retired(pc, insn, slot);
+        } else {
+          ++slots_;
+        }
+      }
+      continue;
+    }
     while (events_.load(std::memory_order_relaxed) == 0 && slots_ < end) {
       const DecodedInsn* d = fetch_decoded();
       if (d) execute(*d);

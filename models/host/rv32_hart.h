@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <set>
+#include <string>
 #include <vector>
 
 namespace pumavp::host {
@@ -80,6 +81,16 @@ struct DecodedInsn {
 // Decode one instruction (a compressed one if (bits & 3) != 3; then only the low 16 bits
 // matter). Pure function; unit-testable on its own.
 DecodedInsn decode_rv32(uint32_t bits);
+// Assembly text of a decoded instruction at `pc` (compressed ones as "c." + the expansion).
+std::string disasm_rv32(const DecodedInsn& d, uint32_t pc);
+
+// Sees every retired instruction (instruction traces). `slot` is the loop counter value the
+// instruction executed in (Rv32Hart::slots() before it), for timing.
+class RetireObserver {
+ public:
+  virtual ~RetireObserver() = default;
+  virtual void retired(uint32_t pc, const DecodedInsn& d, uint64_t slot) = 0;
+};
 
 class Rv32Hart {
  public:
@@ -99,6 +110,12 @@ class Rv32Hart {
   // Execute until `max_cycles` more cycles have elapsed (1 per instruction) or an event
   // stops the loop. Interrupts are taken at instruction boundaries.
   Stop run(uint64_t max_cycles);
+
+  // With an observer the loop takes a separate path that reports each retired instruction;
+  // without one the fast loop is untouched.
+  void set_retire_observer(RetireObserver* o) { observer_ = o; }
+  const uint32_t& pc_ref() const { return pc_; }
+  const uint32_t& mip_ref() const { return mip_; }
 
   // Interrupt lines (mip bits kIrqMsi/kIrqMti/kIrqMei). Safe to call from env callbacks.
   void set_irq_line(unsigned bit, bool level);
@@ -184,6 +201,7 @@ class Rv32Hart {
   uint8_t* fast_ptr_ = nullptr;
   DecodedInsn scratch_;
 
+  RetireObserver* observer_ = nullptr;
   std::set<uint32_t> breakpoints_;
   bool step_over_ = false;
   bool ebreak_halts_ = false;

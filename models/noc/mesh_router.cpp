@@ -95,6 +95,36 @@ unsigned MeshRouter::route(unsigned dst_tile) const {
   return kLocal0 + (dst_tile - r * geo_.concentration);
 }
 
+void MeshRouter::trace_link(Link& link, const NocPacket& pkt, unsigned port,
+                            const sc_core::sc_time& start, unsigned flits) {
+  const double a = start.to_seconds() * 1e9, d = (cycle_ * static_cast<double>(flits)).to_seconds() * 1e9;
+  char name[32], args[64];
+  std::snprintf(name, sizeof name, "t%u>t%u", unsigned(pkt.src_tile), unsigned(pkt.dst_tile));
+  std::snprintf(args, sizeof args, "\"fifo\":%u,\"flits\":%u", unsigned(pkt.fifo), flits);
+  if (!link.track.tid) link.track = tl_->track("noc", "r" + std::to_string(id_) + "." + mesh_port_name(port));
+  tl_->span(link.track, name, "noc", a, d, args);
+  tl_->flow(port >= kLocal0 ? trace::Timeline::Flow::End : trace::Timeline::Flow::Step, pkt.trace_id,
+            "packet", link.track, a);
+}
+
+void MeshRouter::attach_trace(const trace::Sinks& sinks, const std::string& path) {
+  tl_ = sinks.timeline;
+  if (!tl_) return;
+  for (unsigned p = 0; p < links_.size(); ++p) {
+    if (!has_port(p) || !sinks.filter.match(path + "." + mesh_port_name(p))) continue;
+    links_[p].traced = true;
+  }
+}
+
+void MeshRouter::add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter, const std::string& path) {
+  for (unsigned p = 0; p < links_.size(); ++p) {
+    const std::string lp = path + "." + mesh_port_name(p);
+    if (!has_port(p) || !filter.match(lp)) continue;
+    sc_core::sc_trace(tf, *links_[p].flits, lp + ".flits");
+    sc_core::sc_trace(tf, *links_[p].busy_cycles, lp + ".busy_cycles");
+  }
+}
+
 void MeshRouter::reset() {
   for (Link& l : links_) {
     l.busy_until = sc_core::SC_ZERO_TIME;
@@ -133,6 +163,7 @@ void MeshRouter::b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time
   link.busy_until = start + cycle_ * static_cast<double>(flits);
   *link.flits += flits;
   *link.busy_cycles += flits;
+  if (tl_ && link.traced && pkt->trace_id) trace_link(link, *pkt, port, start, flits);
 
   const bool local = port >= kLocal0;
   sc_core::sc_time d = (local ? link.busy_until : start + link_delay_) - now;

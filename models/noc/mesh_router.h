@@ -32,6 +32,8 @@
 
 #include "common/config.h"
 #include "common/stats.h"
+#include "common/trace.h"
+#include "noc/packet.h"
 #include "noc/run_monitor.h"
 
 namespace pumavp::noc {
@@ -82,19 +84,29 @@ class MeshRouter : public sc_core::sc_module {
     sc_core::sc_event release;
     uint64_t* flits = nullptr;
     uint64_t* busy_cycles = nullptr;
+    bool traced = false;
+    trace::Track track;
   };
   const Link& link(unsigned p) const { return links_.at(p); }
   // Clears busy-until times and held flags (node reset between runs).
   void reset();
+  // Observability: one timeline track per output link ("noc" / "r<id>.<port>") with a span
+  // per packet crossing it (flow steps; the flow ends on the local port); VCD of the links'
+  // cumulative "<path>.<port>.flits" and ".busy_cycles".
+  void attach_trace(const trace::Sinks& sinks, const std::string& path);
+  void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter, const std::string& path);
 
  private:
   void b_transport(int port, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void trace_link(Link& link, const NocPacket& pkt, unsigned port, const sc_core::sc_time& start,
+                  unsigned flits);
 
   MeshGeometry geo_;
   unsigned id_;
   unsigned flit_bits_;
   sc_core::sc_time cycle_, router_delay_, link_delay_;
   RunMonitor* monitor_;
+  trace::Timeline* tl_ = nullptr;
   std::vector<std::unique_ptr<TargetSocket>> in_;
   std::vector<std::unique_ptr<InitSocket>> out_;
   std::vector<Link> links_;

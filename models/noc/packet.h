@@ -100,6 +100,7 @@ struct NocPacket {
   std::array<int16_t, kMaxPacketWords> words{};
   SendTracker* tracker = nullptr;  // sender's tracker (may be null for test endpoints)
   uint64_t seq = 0;          // per-source sequence number, set by the NetworkInterface
+  uint64_t trace_id = 0;     // flow id in the timeline trace (0 = not traced)
 
   // Flits on the wire: 1 head flit + ceil(16*width / flit_bits) payload flits (isa §8.1).
   static unsigned flits_for(unsigned width, unsigned flit_bits) {

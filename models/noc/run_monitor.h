@@ -110,6 +110,8 @@ class RunMonitor : public sc_core::sc_module {
   // Notified once when the run ends (Done or Error).
   const sc_core::sc_event& end_event() const { return end_event_; }
   RunStatus status() const { return status_; }
+  // status() as a traceable byte (0 idle, 1 running, 2 done, 3 error).
+  const unsigned char& status_ref() const { return reinterpret_cast<const unsigned char&>(status_); }
   bool stopped() const { return status_ != RunStatus::Running; }
   const RunError& error() const { return error_; }
   // Units blocked at the moment of a deadlock (snapshot taken when it was declared).

@@ -83,6 +83,7 @@ void HostInterface::build_registers() {
                }
                dma_status_ = csr::DMA_BUSY;
                dma_go_ = true;
+               go_at_ = sc_time_stamp() + csr_delay_;
                status_ev_.notify(SC_ZERO_TIME);
                dma_ev_.notify(SC_ZERO_TIME);
              });
@@ -200,8 +201,14 @@ void HostInterface::command_thread() {
     const Pending p = pending_;
     pending_ = Pending::None;
     abort_requested_ = false;
+    const sc_time t0 = sc_time_stamp();
     if (p == Pending::Load) do_load();
     else if (p == Pending::Start) do_run();
+    if (tl_ && p != Pending::None) {
+      const double a = t0.to_seconds() * 1e9;
+      tl_->span(track_cmd_, p == Pending::Load ? "LOAD" : "START", "control", a,
+                sc_time_stamp().to_seconds() * 1e9 - a);
+    }
   }
 }
 
@@ -339,6 +346,7 @@ void HostInterface::dma_thread() {
     const uint64_t gen = reset_generation_;
     const uint32_t src = regs_.value(csr::DMA_SRC), dst = regs_.value(csr::DMA_DST);
     const uint32_t len = regs_.value(csr::DMA_LEN);
+    const sc_time t_begin = sc_time_stamp();
     std::string failure;
     // Completion (DONE or ERROR + interrupt) is signalled only when the engine is idle again,
     // so that the next GO, which the driver may write at once, is never lost.
@@ -384,6 +392,16 @@ void HostInterface::dma_thread() {
     }
     wait(delay);
     if (gen != reset_generation_) continue;
+    if (tl_) {
+      const double g = go_at_.to_seconds() * 1e9, a = t_begin.to_seconds() * 1e9;
+      const uint64_t id = tl_->next_id();
+      char args[80];
+      std::snprintf(args, sizeof args, "\"src\":%u,\"dst\":%u,\"bytes\":%u", src, dst, len);
+      tl_->span(track_cmd_, "DMA GO", "dma", g, cfg_.cycle_ns());
+      tl_->flow(trace::Timeline::Flow::Start, id, "dma", track_cmd_, g);
+      tl_->span(track_dma_, ok ? "dma" : "dma (error)", "dma", a, sc_time_stamp().to_seconds() * 1e9 - a, args);
+      tl_->flow(trace::Timeline::Flow::End, id, "dma", track_dma_, a);
+    }
     if (!ok) fail(failure);
     if (ok) {
       dma_status_ = csr::DMA_DONE;
@@ -395,8 +413,24 @@ void HostInterface::dma_thread() {
 
 // ---------------------------------------------------------------- CSR target
 
+void HostInterface::attach_trace(const trace::Sinks& sinks) {
+  tl_ = sinks.timeline;
+  if (!tl_ || !sinks.filter.match("accel")) {
+    tl_ = nullptr;
+    return;
+  }
+  track_cmd_ = tl_->track("accel", "host_if");
+  track_dma_ = tl_->track("accel", "dma");
+}
+
+void HostInterface::add_vcd(sc_trace_file* tf, const trace::Filter& filter) {
+  if (filter.match("accel.status")) sc_trace(tf, status_, "accel.status", 8);
+  if (filter.match("accel.dma_status")) sc_trace(tf, dma_status_, "accel.dma_status", 8);
+}
+
 void HostInterface::csr_b_transport(tlm_generic_payload& gp, sc_time& delay) {
   delay += sc_time(cfg_.host.bus_ns, SC_NS);
+  csr_delay_ = delay;
   const uint64_t off = gp.get_address();
   if (gp.get_data_length() != 4 || (off & 3u) || gp.get_byte_enable_ptr() || off >= csr::kCsrBytes) {
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);

@@ -29,6 +29,7 @@
 #include "common/config.h"
 #include "common/register_table.h"
 #include "common/stats.h"
+#include "common/trace.h"
 #include "isa/geometry.h"
 #include "isa/kimage.h"
 #include "node/node.h"
@@ -77,6 +78,11 @@ class HostInterface : public sc_core::sc_module {
   const std::string& last_error_message() const { return error_message_; }
   // Notified whenever STATUS or DMA_STATUS changes (for drivers inside the simulator).
   const sc_core::sc_event& status_event() const { return status_ev_; }
+  // Observability: timeline track "accel/host_if" (LOAD and START spans, DMA GO marks) and
+  // "accel/dma" (one span per transfer, a flow from its GO); VCD "accel.status",
+  // "accel.dma_status".
+  void attach_trace(const trace::Sinks& sinks);
+  void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter);
   // The last successfully loaded image (nullptr when nothing is loaded).
   const isa::KernelImage* loaded_image() const { return loaded_ ? &image_ : nullptr; }
 
@@ -111,6 +117,10 @@ class HostInterface : public sc_core::sc_module {
 
   uint32_t status_ = 0;
   uint32_t dma_status_ = 0;
+  trace::Timeline* tl_ = nullptr;
+  trace::Track track_cmd_, track_dma_;
+  sc_core::sc_time csr_delay_;  // the current CSR access's time offset
+  sc_core::sc_time go_at_;      // when DMA_CTRL.GO was written
   std::string error_message_;
   bool loaded_ = false;
   isa::KernelImage image_;

@@ -350,4 +350,18 @@ unsigned Node::host_transport_dbg(tlm::tlm_generic_payload& gp) {
   return gp.is_response_ok() ? gp.get_data_length() : 0;
 }
 
+void Node::attach_trace(const trace::Sinks& sinks) {
+  for (unsigned t = 0; t < tiles_.size(); ++t) tiles_[t]->attach_trace(sinks, "node.tile" + std::to_string(t));
+  if (sinks.timeline)
+    for (unsigned r = 0; r < mesh_->num_routers(); ++r)
+      mesh_->router(r).attach_trace(sinks, "node.noc.r" + std::to_string(r));
+}
+
+void Node::add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter) {
+  if (filter.match("node.status")) sc_core::sc_trace(tf, monitor_.status_ref(), "node.status", 2);
+  for (unsigned t = 0; t < tiles_.size(); ++t) tiles_[t]->add_vcd(tf, filter, "node.tile" + std::to_string(t));
+  for (unsigned r = 0; r < mesh_->num_routers(); ++r)
+    mesh_->router(r).add_vcd(tf, filter, "node.noc.r" + std::to_string(r));
+}
+
 }  // namespace pumavp::node

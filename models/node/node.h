@@ -39,6 +39,7 @@
 
 #include "common/config.h"
 #include "common/stats.h"
+#include "common/trace.h"
 #include "isa/geometry.h"
 #include "isa/kimage.h"
 #include "noc/mesh.h"
@@ -111,6 +112,14 @@ class Node : public sc_core::sc_module {
   // of simulated time has passed (then the run is aborted, code 10). Call from sc_main
   // (outside any process). Returns the final status.
   noc::RunStatus run_standalone(const sc_core::sc_time& limit = sc_core::sc_max_time());
+
+  // ---- observability (architecture.md §5); call before the simulation starts ----
+  // Hooks every tile, core, unit and router link whose path ("node.tile3.core1",
+  // "node.tile3.unit", "node.noc.r5.E") matches the filter.
+  void attach_trace(const trace::Sinks& sinks);
+  // VCD: "node.status" (0 idle, 1 running, 2 done, 3 error) and the matching tiles' and links'
+  // signals (Tile::add_vcd, MeshRouter::add_vcd).
+  void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter);
 
   // ---- untimed host access (tools, loader, tests); attribute rules as for an idle node
   //      unless noted ----

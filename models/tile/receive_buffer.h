@@ -26,8 +26,16 @@ class ReceiveBuffer {
   bool empty(unsigned f) const { return fifos_[f].empty(); }
   size_t size(unsigned f) const { return fifos_[f].size(); }
   const ReceivedPacket& head(unsigned f) const { return fifos_[f].front(); }
-  void push(unsigned f, const ReceivedPacket& p) { fifos_[f].push_back(p); }
-  void pop(unsigned f) { fifos_[f].pop_front(); }
+  void push(unsigned f, const ReceivedPacket& p) {
+    fifos_[f].push_back(p);
+    ++occupancy_;
+  }
+  void pop(unsigned f) {
+    fifos_[f].pop_front();
+    --occupancy_;
+  }
+  // Packets in all FIFOs (kept as a variable so waveforms can trace it).
+  const uint32_t& occupancy() const { return occupancy_; }
   // Drop everything; returns the number of packets discarded.
   size_t clear() {
     size_t n = 0;
@@ -35,6 +43,7 @@ class ReceiveBuffer {
       n += q.size();
       q.clear();
     }
+    occupancy_ = 0;
     return n;
   }
   size_t total() const {
@@ -46,6 +55,7 @@ class ReceiveBuffer {
  private:
   std::vector<std::deque<ReceivedPacket>> fifos_;
   unsigned depth_;
+  uint32_t occupancy_ = 0;
 };
 
 }  // namespace pumavp::tile

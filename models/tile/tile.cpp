@@ -174,8 +174,27 @@ void Tile::noc_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   const sc_time visible = t_arr > sc_time_stamp() ? t_arr : sc_time_stamp();
   fifos_.push(p->fifo, ReceivedPacket{*p, visible});
   fifo_pushed_[p->fifo].notify(SC_ZERO_TIME);
+  if (trace::Timeline* tl = unit_->timeline())
+    tl->counter(unit_->track(), "fifo occupancy", visible.to_seconds() * 1e9, fifos_.occupancy());
   delay = visible - sc_time_stamp();
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void Tile::attach_trace(const trace::Sinks& sinks, const std::string& path) {
+  if (sinks.wants(path + ".unit")) unit_->attach_trace(sinks, path + ".unit");
+  for (unsigned c = 0; c < cores_.size(); ++c) {
+    const std::string cp = path + ".core" + std::to_string(c);
+    if (sinks.wants(cp)) cores_[c]->attach_trace(sinks, cp);
+  }
+}
+
+void Tile::add_vcd(sc_trace_file* tf, const trace::Filter& filter, const std::string& path) {
+  if (filter.match(path + ".fifo_occupancy")) sc_trace(tf, fifos_.occupancy(), path + ".fifo_occupancy");
+  if (filter.match(path + ".unit")) sc_trace(tf, unit_->pc_ref(), path + ".unit.pc");
+  for (unsigned c = 0; c < cores_.size(); ++c) {
+    const std::string cp = path + ".core" + std::to_string(c);
+    if (filter.match(cp)) cores_[c]->add_vcd(tf, cp);
+  }
 }
 
 }  // namespace pumavp::tile

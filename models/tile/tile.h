@@ -70,6 +70,11 @@ class Tile : public sc_core::sc_module {
   const sc_core::sc_event& all_halted_event() const { return all_halted_ev_; }
   core::CoreStatus core_status(unsigned i) const { return cores_.at(i)->status(); }
 
+  // Observability: hooks the unit and the cores whose path ("<path>.unit", "<path>.core<c>")
+  // matches the filter. VCD: "<path>.fifo_occupancy", "<path>.unit.pc", cores' pc/state.
+  void attach_trace(const trace::Sinks& sinks, const std::string& path);
+  void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter, const std::string& path);
+
  private:
   void noc_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void halted_method();

@@ -136,6 +136,7 @@ void TileControlUnit::run() {
       return;
     }
     ++c_instr_;
+    if (it_) it_->line(ns(sc_time_stamp() + offset), unit_, pc_, s.word, 16, disasm_at(pc_));
     energy_.add(Component::Control, cfg_.e.tile_fetch);
     offset += cycle_ * static_cast<double>(cfg_.lat.tile_instr);
     c_busy_ += cfg_.lat.tile_instr;
@@ -158,6 +159,12 @@ void TileControlUnit::run() {
       offset = SC_ZERO_TIME;
     }
   }
+}
+
+void TileControlUnit::attach_trace(const trace::Sinks& sinks, const std::string& path) {
+  tl_ = sinks.timeline;
+  it_ = sinks.itrace;
+  unit_ = path;
 }
 
 bool TileControlUnit::mem_access(bool produce, unsigned addr, unsigned w, uint16_t count,
@@ -201,10 +208,12 @@ bool TileControlUnit::exec_send(const isa::TileInstr& in, sc_time& offset) {
     p.fifo = in.fifo;
     p.width = in.width;
     p.tracker = links_.tracker;
+    const sc_time t0 = sc_time_stamp() + offset;
     if (!mem_access(false, in.mem + v * in.width, in.width, 1, p.words.data(), offset))
       return false;
     offset += cycle_ * static_cast<double>(cfg_.lat.tile_instr);  // hand-off
     c_busy_ += cfg_.lat.tile_instr;
+    if (tl_ && in.target != tile_) p.trace_id = tl_->next_id();  // own-tile packets skip the mesh
     noc::make_payload(noc_gp_, noc_ext_);
     // The hand-off blocks while the injection queue is full: report it meanwhile.
     block(noc::BlockReason::InjectQueue, in.target);
@@ -220,6 +229,14 @@ bool TileControlUnit::exec_send(const isa::TileInstr& in, sc_time& offset) {
       return false;
     }
     ++c_sent_;
+    if (tl_) {
+      const double a = ns(t0), b = ns(sc_time_stamp() + offset);
+      char args[64];
+      std::snprintf(args, sizeof args, "\"dst\":%u,\"fifo\":%u,\"words\":%u", unsigned(in.target),
+                    unsigned(in.fifo), unsigned(in.width));
+      tl_->span(track(), "send", "noc", a, b - a, args);
+      if (p.trace_id) tl_->flow(trace::Timeline::Flow::Start, p.trace_id, "packet", track(), a);
+    }
   }
   return true;
 }
@@ -227,6 +244,7 @@ bool TileControlUnit::exec_send(const isa::TileInstr& in, sc_time& offset) {
 bool TileControlUnit::exec_receive(const isa::TileInstr& in, sc_time& offset) {
   int16_t words[noc::kMaxPacketWords];
   for (unsigned v = 0; v < in.vec; ++v) {
+    const sc_time t0 = sc_time_stamp() + offset;
     if (in.fifo == isa::kFifoZero) {
       std::fill(words, words + in.width, 0);
     } else {
@@ -263,6 +281,13 @@ bool TileControlUnit::exec_receive(const isa::TileInstr& in, sc_time& offset) {
       links_.fifos->pop(in.fifo);
       links_.fifo_popped->notify(SC_ZERO_TIME);
       ++c_received_;
+      if (tl_) tl_->counter(track(), "fifo occupancy", ns(sc_time_stamp() + offset), links_.fifos->occupancy());
+    }
+    if (tl_) {
+      const double a = ns(t0), b = ns(sc_time_stamp() + offset);
+      char args[48];
+      std::snprintf(args, sizeof args, "\"fifo\":%u,\"words\":%u", unsigned(in.fifo), unsigned(in.width));
+      tl_->span(track(), "receive", "noc", a, b - a, args);
     }
   }
   return true;
@@ -271,6 +296,7 @@ bool TileControlUnit::exec_receive(const isa::TileInstr& in, sc_time& offset) {
 bool TileControlUnit::exec_halt(sc_time& offset) {
   wait(offset);
   offset = SC_ZERO_TIME;
+  const sc_time t_halt = sc_time_stamp();
   // All cores halted (isa.md §5).
   for (;;) {
     core::Core* waiting = nullptr;
@@ -297,6 +323,7 @@ bool TileControlUnit::exec_halt(sc_time& offset) {
   if (links_.tracker && links_.tracker->last_accept_time() > sc_time_stamp())
     wait(links_.tracker->last_accept_time() - sc_time_stamp());
   if (interrupted()) return false;
+  if (tl_) tl_->span(track(), "halt", "control", ns(t_halt), ns(sc_time_stamp()) - ns(t_halt));
   halted_ = true;
   mon_.halted(handle_);
   halted_ev_.notify(SC_ZERO_TIME);

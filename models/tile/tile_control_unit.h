@@ -24,6 +24,7 @@
 
 #include "common/config.h"
 #include "common/stats.h"
+#include "common/trace.h"
 #include "isa/encoding.h"
 #include "noc/packet.h"
 #include "noc/run_monitor.h"
@@ -65,10 +66,20 @@ class TileControlUnit : public sc_core::sc_module, private MemBlockHook {
   void kick() { kick_ev_.notify(sc_core::SC_ZERO_TIME); }
   bool halted() const { return halted_; }
   uint32_t pc() const { return pc_; }
+  const uint32_t& pc_ref() const { return pc_; }
   uint64_t word_at(uint32_t pc) const { return pc < prog_.size() ? prog_[pc].word : 0; }
   std::string disasm_at(uint32_t pc) const;
   unsigned monitor_handle() const { return handle_; }
   const sc_core::sc_event& halted_event() const { return halted_ev_; }
+  // Observability: timeline spans per packet on "tile<t>/unit" (send, receive, halt wait),
+  // a flow per packet sent, the tile's FIFO occupancy counter; itrace lines per instruction.
+  void attach_trace(const trace::Sinks& sinks, const std::string& path);
+  trace::Timeline* timeline() const { return tl_; }
+  // The unit's track (created on first use).
+  const trace::Track& track() {
+    if (!track_.tid) track_ = tl_->track("tile" + std::to_string(tile_), "unit");
+    return track_;
+  }
   // Report a FIFO error found outside the unit's thread (overflow at noc_in).
   void fail(isa::ErrorCode code, const std::string& msg);
 
@@ -92,8 +103,13 @@ class TileControlUnit : public sc_core::sc_module, private MemBlockHook {
              bool host_input = false);
   void on_block(bool produce, unsigned addr, bool valid, uint16_t count) override;
   void on_unblock() override;
+  static double ns(const sc_core::sc_time& t) { return t.to_seconds() * 1e9; }
 
   const PlatformConfig& cfg_;
+  trace::Timeline* tl_ = nullptr;
+  trace::InstrTrace* it_ = nullptr;
+  trace::Track track_;
+  std::string unit_;
   isa::Geometry geo_;
   unsigned tile_;
   noc::RunMonitor& mon_;

@@ -1,0 +1,114 @@
+#include "tracing.h"
+
+#include <ostream>
+
+#include "accelerator.h"
+#include "common/config.h"
+#include "host/rv32_core.h"
+
+namespace pumavp {
+
+void TraceOptions::add_to(CLI::App& sub, bool with_host) {
+  sub.add_option("--trace", traces,
+                 "write a trace: vcd:FILE (waveforms) or perfetto:FILE (timeline JSON); repeatable");
+  sub.add_option("--itrace", itrace,
+                 with_host ? "instruction trace: host|accel|all, optionally :FILE (default stdout)"
+                           : "instruction trace of the accelerator: accel, optionally :FILE (default stdout)");
+  sub.add_option("--trace-filter", filter,
+                 "comma-separated globs selecting traced modules, e.g. 'node.tile0.*,host'");
+}
+
+Tracing::Tracing(const TraceOptions& o) : filter_(o.filter) {
+  for (const std::string& t : o.traces) {
+    const size_t colon = t.find(':');
+    const std::string kind = t.substr(0, colon), file = colon == std::string::npos ? "" : t.substr(colon + 1);
+    if (file.empty()) throw ConfigError("--trace " + t + ": expected vcd:FILE or perfetto:FILE");
+    try {
+      if (kind == "vcd") {
+        if (vcd_) throw ConfigError("--trace vcd given twice");
+        // sc_create_vcd_trace_file appends ".vcd" itself.
+        std::string base = file;
+        if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
+        vcd_path_ = base + ".vcd";
+        if (std::FILE* f = std::fopen(vcd_path_.c_str(), "w")) std::fclose(f);
+        else throw std::runtime_error("cannot write '" + vcd_path_ + "'");
+        vcd_ = sc_core::sc_create_vcd_trace_file(base.c_str());
+        vcd_->set_time_unit(1, sc_core::SC_NS);
+      } else if (kind == "perfetto") {
+        if (timeline_) throw ConfigError("--trace perfetto given twice");
+        timeline_ = std::make_unique<trace::Timeline>(file);
+        timeline_path_ = file;
+      } else {
+        throw ConfigError("--trace " + t + ": unknown trace kind '" + kind + "' (vcd or perfetto)");
+      }
+    } catch (const std::runtime_error& e) {
+      if (dynamic_cast<const ConfigError*>(&e)) throw;
+      throw ConfigError("--trace " + t + ": " + e.what());
+    }
+  }
+  if (!o.itrace.empty()) {
+    const size_t colon = o.itrace.find(':');
+    const std::string what = o.itrace.substr(0, colon);
+    itrace_path_ = colon == std::string::npos ? "-" : o.itrace.substr(colon + 1);
+    if (what == "host") itrace_host_ = true;
+    else if (what == "accel") itrace_accel_ = true;
+    else if (what == "all") itrace_host_ = itrace_accel_ = true;
+    else throw ConfigError("--itrace " + o.itrace + ": expected host, accel or all (optionally :FILE)");
+    if (itrace_path_.empty()) throw ConfigError("--itrace " + o.itrace + ": empty file name");
+    try {
+      itrace_ = std::make_unique<trace::InstrTrace>(itrace_path_);
+    } catch (const std::runtime_error& e) {
+      throw ConfigError(std::string("--itrace: ") + e.what());
+    }
+  }
+}
+
+Tracing::~Tracing() {
+  if (vcd_) sc_core::sc_close_vcd_trace_file(vcd_);
+}
+
+void Tracing::attach(Accelerator& accel, host::Rv32Core* cpu) {
+  if (!active()) return;
+  trace::Sinks accel_sinks;
+  accel_sinks.timeline = timeline_.get();
+  accel_sinks.itrace = itrace_accel_ ? itrace_.get() : nullptr;
+  accel_sinks.filter = filter_;
+  accel.node.attach_trace(accel_sinks);
+  accel.host_interface.attach_trace(accel_sinks);
+  if (cpu && filter_.match("host")) {
+    trace::Sinks host_sinks = accel_sinks;
+    host_sinks.itrace = itrace_host_ ? itrace_.get() : nullptr;
+    cpu->attach_trace(host_sinks, "host");
+    cpu_ = cpu;
+  }
+  if (vcd_) {
+    if (cpu && filter_.match("host")) cpu->add_vcd(vcd_, "host");
+    if (filter_.match("accel.irq")) sc_core::sc_trace(vcd_, accel.irq, "accel.irq");
+    accel.host_interface.add_vcd(vcd_, filter_);
+    accel.node.add_vcd(vcd_, filter_);
+  }
+}
+
+void Tracing::finish(std::ostream& log) {
+  if (finished_) return;
+  finished_ = true;
+  if (cpu_) cpu_->finish_trace();
+  if (timeline_) {
+    timeline_->close();
+    log << "pumavp: timeline trace " << timeline_path_ << ": " << timeline_->events() << " events ("
+        << timeline_->spans() << " spans, " << timeline_->flows_started()
+        << " flows); open it in the Perfetto UI or chrome://tracing\n";
+  }
+  if (itrace_) {
+    itrace_->close();
+    if (itrace_path_ != "-")
+      log << "pumavp: instruction trace " << itrace_path_ << ": " << itrace_->lines() << " instructions\n";
+  }
+  if (vcd_) {
+    sc_core::sc_close_vcd_trace_file(vcd_);
+    vcd_ = nullptr;
+    log << "pumavp: waveforms " << vcd_path_ << "; open them with gtkwave\n";
+  }
+}
+
+}  // namespace pumavp
