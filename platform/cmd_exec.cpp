@@ -65,6 +65,9 @@ sc_core::sc_time parse_limit(const std::string& s) {
 }
 
 int do_exec(const ExecOptions& o) {
+  o.trace.check();
+  if (!o.trace.itrace.empty() && o.trace.itrace.rfind("host", 0) == 0)
+    throw ConfigError("--itrace host: pumavp exec has no host CPU (use accel)");
   const PlatformConfig cfg = o.config.empty() ? default_config(o.sets) : load_config(o.config, o.sets);
   std::ifstream in(o.kernel, std::ios::binary);
   if (!in) throw ConfigError("cannot open kernel image " + o.kernel);
@@ -134,8 +137,6 @@ int do_exec(const ExecOptions& o) {
     throw ConfigError("kernel and tensors do not fit host.dram_mib");
 
   ExecSystem sys("sys", cfg);
-  if (!o.trace.itrace.empty() && o.trace.itrace.rfind("host", 0) == 0)
-    throw ConfigError("--itrace host: pumavp exec has no host CPU (use accel)");
   Tracing tracing(o.trace);
   tracing.attach(sys.accel, nullptr);
   std::memcpy(sys.host_mem(kaddr), image.data(), image.size());

@@ -81,6 +81,7 @@ class CoreGdbTarget : public host::GdbTarget {
 };
 
 int do_run(const RunOptions& o) {
+  o.trace.check();
   PlatformConfig cfg = o.config.empty() ? default_config(o.sets) : load_config(o.config, o.sets);
   const sc_core::sc_time max_time = o.max_time.empty() ? sc_core::SC_ZERO_TIME : parse_time(o.max_time);
   const host::ElfFile elf = host::ElfFile::read_file(o.firmware);

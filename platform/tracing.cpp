@@ -18,7 +18,30 @@ void TraceOptions::add_to(CLI::App& sub, bool with_host) {
                  "comma-separated globs selecting traced modules, e.g. 'node.tile0.*,host'");
 }
 
+void TraceOptions::check() const {
+  bool vcd = false, perfetto = false;
+  for (const std::string& t : traces) {
+    const size_t colon = t.find(':');
+    const std::string kind = t.substr(0, colon), file = colon == std::string::npos ? "" : t.substr(colon + 1);
+    if (kind != "vcd" && kind != "perfetto")
+      throw ConfigError("--trace " + t + ": unknown trace kind '" + kind + "' (vcd or perfetto)");
+    if (file.empty()) throw ConfigError("--trace " + t + ": expected " + kind + ":FILE");
+    bool& seen = kind == "vcd" ? vcd : perfetto;
+    if (seen) throw ConfigError("--trace " + kind + " given twice");
+    seen = true;
+  }
+  if (!itrace.empty()) {
+    const size_t colon = itrace.find(':');
+    const std::string what = itrace.substr(0, colon);
+    if (what != "host" && what != "accel" && what != "all")
+      throw ConfigError("--itrace " + itrace + ": expected host, accel or all (optionally :FILE)");
+    if (colon != std::string::npos && colon + 1 == itrace.size())
+      throw ConfigError("--itrace " + itrace + ": empty file name");
+  }
+}
+
 Tracing::Tracing(const TraceOptions& o) : filter_(o.filter) {
+  o.check();
   for (const std::string& t : o.traces) {
     const size_t colon = t.find(':');
     const std::string kind = t.substr(0, colon), file = colon == std::string::npos ? "" : t.substr(colon + 1);

@@ -30,6 +30,8 @@ struct TraceOptions {
   std::string filter;
   // Adds --trace, --itrace, --trace-filter to a subcommand.
   void add_to(CLI::App& sub, bool with_host);
+  // Syntax check (before any work is done); throws ConfigError naming the option.
+  void check() const;
 };
 
 class Tracing {

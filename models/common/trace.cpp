@@ -27,9 +27,8 @@ bool Filter::match(const std::string& path) const {
   for (const auto& g : globs_) {
     if (fnmatch(g.c_str(), path.c_str(), 0) == 0) return true;
     // A glob naming a parent selects everything below it ("node.tile3" -> "node.tile3.core1").
-    if (path.size() > g.size() && path[g.size()] == '.' &&
-        fnmatch(g.c_str(), path.substr(0, g.size()).c_str(), 0) == 0)
-      return true;
+    for (size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1))
+      if (fnmatch(g.c_str(), path.substr(0, dot).c_str(), 0) == 0) return true;
   }
   return false;
 }

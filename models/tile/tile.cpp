@@ -190,7 +190,11 @@ void Tile::attach_trace(const trace::Sinks& sinks, const std::string& path) {
 
 void Tile::add_vcd(sc_trace_file* tf, const trace::Filter& filter, const std::string& path) {
   if (filter.match(path + ".fifo_occupancy")) sc_trace(tf, fifos_.occupancy(), path + ".fifo_occupancy");
-  if (filter.match(path + ".unit")) sc_trace(tf, unit_->pc_ref(), path + ".unit.pc");
+  if (filter.match(path + ".unit")) {
+    sc_trace(tf, unit_->pc_ref(), path + ".unit.pc");
+    sc_trace(tf, unit_->packets_sent(), path + ".unit.packets_sent");
+    sc_trace(tf, unit_->packets_received(), path + ".unit.packets_received");
+  }
   for (unsigned c = 0; c < cores_.size(); ++c) {
     const std::string cp = path + ".core" + std::to_string(c);
     if (filter.match(cp)) cores_[c]->add_vcd(tf, cp);

@@ -71,7 +71,10 @@ class Tile : public sc_core::sc_module {
   core::CoreStatus core_status(unsigned i) const { return cores_.at(i)->status(); }
 
   // Observability: hooks the unit and the cores whose path ("<path>.unit", "<path>.core<c>")
-  // matches the filter. VCD: "<path>.fifo_occupancy", "<path>.unit.pc", cores' pc/state.
+  // matches the filter. VCD: "<path>.fifo_occupancy", "<path>.unit.pc",
+  // ".unit.packets_sent", ".unit.packets_received", the cores' pc/state. Values are sampled at
+  // the end of each simulated time step: under temporal decoupling a packet pushed and popped
+  // within one step does not show in fifo_occupancy (the timeline trace has every push/pop).
   void attach_trace(const trace::Sinks& sinks, const std::string& path);
   void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter, const std::string& path);
 

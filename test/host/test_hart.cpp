@@ -704,3 +704,36 @@ TEST(Hart, FastAndSlowPathsAgree) {
   EXPECT_EQ(f.env.env_fetches, 0u);
   EXPECT_GT(s.env.env_fetches, 400u);
 }
+
+// The retire observer (instruction traces) sees exactly what minstret counts: a trapping
+// ecall does not retire, the handler's instructions and the mret do; results are the same
+// as without an observer.
+TEST(Hart, RetireObserverSeesExactlyTheRetiredInstructions) {
+  struct Recorder : pumavp::host::RetireObserver {
+    std::vector<uint32_t> pcs;
+    void retired(uint32_t pc, const pumavp::host::DecodedInsn&, uint64_t) override { pcs.push_back(pc); }
+  };
+  auto build = [](Machine& m) {
+    trap_setup(m);
+    Program p;
+    p.w(ADDI(a0, zero, 5)).w(ECALL()).w(ADDI(a0, a0, 1)).w(ADDI(a0, a0, 1));
+    p.pad_to(0x400).w(CSRR(a1, MEPC)).w(ADDI(a1, a1, 4)).w(CSRW(MEPC, a1)).w(MRET());
+    m.load(p);
+  };
+  Machine plain, traced;
+  build(plain);
+  build(traced);
+  Recorder rec;
+  traced.hart.set_retire_observer(&rec);
+  plain.hart.run(8);
+  traced.hart.run(8);
+  EXPECT_EQ(traced.x(a0), 7u);
+  EXPECT_EQ(traced.x(a0), plain.x(a0));
+  EXPECT_EQ(traced.hart.pc(), plain.hart.pc());
+  EXPECT_EQ(traced.hart.instret(), plain.hart.instret());
+  // 8 slots: addi, ecall (trap), 4 handler instructions, addi, addi -> 7 retired.
+  const std::vector<uint32_t> want = {kBase,         kBase + 0x400, kBase + 0x404, kBase + 0x408,
+                                      kBase + 0x40c, kBase + 8,     kBase + 12};
+  EXPECT_EQ(rec.pcs, want);
+  EXPECT_EQ(rec.pcs.size(), traced.hart.instret());
+}
