@@ -1,8 +1,29 @@
 #include "run_report.h"
 
+#include <map>
+
 #include <fmt/format.h>
 
+#include "isa/instr.h"
+
 namespace pumavp {
+
+namespace {
+// Accelerator instructions by class (isa::opcode_class), summed over every core's
+// "instr_<mnemonic>" counters, plus the tile units' instructions (send, receive, halt).
+std::map<std::string, uint64_t> instructions_by_class(const Stats& stats) {
+  std::map<std::string, uint64_t> by;
+  for (unsigned op = 0; op < 0x40; ++op) {
+    const auto o = static_cast<isa::Opcode>(op);
+    const char* name = isa::opcode_name(o);
+    if (!name || op >= 0x20) continue;
+    if (const uint64_t n = stats.sum_counters(std::string("instr_") + name)) by[isa::opcode_class(o)] += n;
+  }
+  const uint64_t unit_instr = stats.sum_counters("unit.instructions");
+  if (unit_instr) by["tile unit"] += unit_instr;
+  return by;
+}
+}  // namespace
 
 void print_run_report(std::ostream& os, const RunSummary& run, const Stats& stats) {
   os << "---- pumavp run report ----\n";
@@ -18,6 +39,14 @@ void print_run_report(std::ostream& os, const RunSummary& run, const Stats& stat
   if (cycles) os << fmt::format("accel cycles:       {}\n", cycles);
   const uint64_t mvms = stats.sum_counters("mvm");
   if (mvms) os << fmt::format("accel MVMs:         {}\n", mvms);
+  const auto by_class = instructions_by_class(stats);
+  if (!by_class.empty()) {
+    uint64_t total = 0;
+    for (const auto& [k, n] : by_class) total += n;
+    os << fmt::format("accel instructions: {}\n", total);
+    for (const auto& [k, n] : by_class)
+      os << fmt::format("  {:<10} {:>14}     {:5.1f} %\n", k, n, 100.0 * n / total);
+  }
   EnergyLedger e = stats.total_energy();
   if (e.total() > 0) {
     os << fmt::format("energy:             {:.3f} nJ\n", e.total() / 1000.0);
@@ -46,6 +75,7 @@ nlohmann::json run_report_json(const RunSummary& run, const Stats& stats, const 
                    {"mesh_width", cfg.mesh_width()},
                    {"mesh_height", cfg.mesh_height()},
                    {"clock_mhz", cfg.clock_mhz}};
+  j["accel"] = {{"instructions_by_class", instructions_by_class(stats)}};
   j["stats"] = stats.to_json();
   return j;
 }

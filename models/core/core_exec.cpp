@@ -149,19 +149,7 @@ const char* CoreExec::mnemonic_at(uint32_t pc) const {
 
 const char* CoreExec::class_at(uint32_t pc) const {
   if (pc >= prog_.size() || !prog_[pc].ok) return "error";
-  switch (prog_[pc].in.opcode) {
-    case isa::Opcode::Mvm:
-    case isa::Opcode::Mcu:
-    case isa::Opcode::Crs: return "mvm";
-    case isa::Opcode::Alu:
-    case isa::Opcode::Alui: return "vfu";
-    case isa::Opcode::AluInt: return "sfu";
-    case isa::Opcode::Load:
-    case isa::Opcode::Store: return "mem";
-    case isa::Opcode::Set:
-    case isa::Opcode::Copy: return "rf";
-    default: return "control";
-  }
+  return isa::opcode_class(prog_[pc].in.opcode);
 }
 
 std::string CoreExec::disasm_at(uint32_t pc) const {

@@ -158,6 +158,24 @@ const char* aluint_op_name(unsigned code) {
 }
 const char* brn_op_name(unsigned code) { return code < kNumBrnOps ? kBrn[code] : nullptr; }
 
+const char* opcode_class(Opcode op) {
+  switch (op) {
+    case Opcode::Mvm:
+    case Opcode::Mcu:
+    case Opcode::Crs: return "mvm";
+    case Opcode::Alu:
+    case Opcode::Alui: return "vfu";
+    case Opcode::AluInt: return "sfu";
+    case Opcode::Load:
+    case Opcode::Store: return "mem";
+    case Opcode::Set:
+    case Opcode::Copy: return "rf";
+    case Opcode::Send:
+    case Opcode::Receive: return "noc";
+    default: return "control";
+  }
+}
+
 const char* opcode_name(Opcode op) {
   switch (op) {
     case Opcode::Nop: return "nop";

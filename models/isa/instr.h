@@ -120,5 +120,8 @@ const char* aluint_op_name(unsigned code);
 const char* brn_op_name(unsigned code);
 // Base mnemonic of an opcode ("alu", "send", ...); nullptr if undefined.
 const char* opcode_name(Opcode op);
+// Instruction class for traces and breakdowns: "mvm" (mvm, mcu, crs), "vfu" (alu, alui),
+// "sfu" (aluint), "mem" (load, store), "rf" (set, copy), "noc" (send, receive), "control".
+const char* opcode_class(Opcode op);
 
 }  // namespace pumavp::isa

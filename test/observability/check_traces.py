@@ -65,6 +65,13 @@ def check_perfetto(path, stats, only_tiles, expect_flows):
     check(mvm_units == mvm_stats, "MVM spans x MVMUs == MVM count in stats (%d == %d)" % (mvm_units, mvm_stats))
     check(len(core_spans) == core_instr,
           "core instruction spans == core instructions in stats (%d == %d)" % (len(core_spans), core_instr))
+    if only_tiles is None:
+        by_cat = collections.Counter(e["cat"] for e in core_spans)
+        by_class = {k: v for k, v in stats["accel"]["instructions_by_class"].items() if k != "tile unit"}
+        check(dict(by_cat) == by_class, "core spans by category == report's instructions by class (%s)" % dict(by_cat))
+        unit_instr = sum(v for k, v in c.items() if re.fullmatch(r"node\.tile\d+\.unit\.instructions", k))
+        check(stats["accel"]["instructions_by_class"].get("tile unit", 0) == unit_instr,
+              "report's tile-unit instructions == unit counters (%d)" % unit_instr)
     dma = [e for e in spans if threads[(e["pid"], e["tid"])] == "accel/dma"]
     if only_tiles is None:
         check(len(dma) > 0, "DMA spans present (%d)" % len(dma))
