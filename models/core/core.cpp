@@ -188,6 +188,7 @@ void Core::attach_trace(const trace::Sinks& sinks, const std::string& path) {
   tl_ = sinks.timeline;
   it_ = sinks.itrace;
   unit_ = path;
+  track_ = trace::Track{};
 }
 
 void Core::add_vcd(sc_trace_file* tf, const std::string& path) {

@@ -109,10 +109,9 @@ void MeshRouter::trace_link(Link& link, const NocPacket& pkt, unsigned port,
 
 void MeshRouter::attach_trace(const trace::Sinks& sinks, const std::string& path) {
   tl_ = sinks.timeline;
-  if (!tl_) return;
   for (unsigned p = 0; p < links_.size(); ++p) {
-    if (!has_port(p) || !sinks.filter.match(path + "." + mesh_port_name(p))) continue;
-    links_[p].traced = true;
+    links_[p].track = trace::Track{};
+    links_[p].traced = tl_ && has_port(p) && sinks.filter.match(path + "." + mesh_port_name(p));
   }
 }
 

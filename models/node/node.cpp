@@ -352,9 +352,8 @@ unsigned Node::host_transport_dbg(tlm::tlm_generic_payload& gp) {
 
 void Node::attach_trace(const trace::Sinks& sinks) {
   for (unsigned t = 0; t < tiles_.size(); ++t) tiles_[t]->attach_trace(sinks, "node.tile" + std::to_string(t));
-  if (sinks.timeline)
-    for (unsigned r = 0; r < mesh_->num_routers(); ++r)
-      mesh_->router(r).attach_trace(sinks, "node.noc.r" + std::to_string(r));
+  for (unsigned r = 0; r < mesh_->num_routers(); ++r)
+    mesh_->router(r).attach_trace(sinks, "node.noc.r" + std::to_string(r));
 }
 
 void Node::add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter) {

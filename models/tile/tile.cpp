@@ -181,10 +181,12 @@ void Tile::noc_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
 }
 
 void Tile::attach_trace(const trace::Sinks& sinks, const std::string& path) {
-  if (sinks.wants(path + ".unit")) unit_->attach_trace(sinks, path + ".unit");
+  // Modules the filter leaves out get empty sinks (which also detaches earlier ones).
+  const trace::Sinks none;
+  unit_->attach_trace(sinks.wants(path + ".unit") ? sinks : none, path + ".unit");
   for (unsigned c = 0; c < cores_.size(); ++c) {
     const std::string cp = path + ".core" + std::to_string(c);
-    if (sinks.wants(cp)) cores_[c]->attach_trace(sinks, cp);
+    cores_[c]->attach_trace(sinks.wants(cp) ? sinks : none, cp);
   }
 }
 

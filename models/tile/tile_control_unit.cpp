@@ -165,6 +165,7 @@ void TileControlUnit::attach_trace(const trace::Sinks& sinks, const std::string&
   tl_ = sinks.timeline;
   it_ = sinks.itrace;
   unit_ = path;
+  track_ = trace::Track{};
 }
 
 bool TileControlUnit::mem_access(bool produce, unsigned addr, unsigned w, uint16_t count,
