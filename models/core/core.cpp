@@ -76,7 +76,7 @@ void Core::run() {
     }
     const bool tracing = tl_ || it_;
     const uint32_t pc0 = exec_.pc();
-    const uint64_t mvm0 = st.mvm;
+    const uint64_t mvm0 = st.mvm, stall0 = st.stall_cycles;
     const sc_time t0 = tracing ? sc_time_stamp() + offset : SC_ZERO_TIME;
     const StepResult r = exec_.step();
     switch (r.kind) {
@@ -90,7 +90,7 @@ void Core::run() {
         offset += cycle_ * static_cast<double>(r.cycles);
         st.cycles_busy += r.cycles;
         exec_.finish_mem();
-        if (tracing) trace_instr(pc0, t0, sc_time_stamp() + offset, 0);
+        if (tracing) trace_instr(pc0, t0, sc_time_stamp() + offset, 0, st.stall_cycles - stall0);
         break;
       case StepKind::Halt:
         offset += cycle_ * static_cast<double>(r.cycles);
@@ -196,15 +196,19 @@ void Core::add_vcd(sc_trace_file* tf, const std::string& path) {
   sc_trace(tf, state_code_, path + ".state", 3);
 }
 
-void Core::trace_instr(uint32_t pc, const sc_time& t0, const sc_time& t1, uint64_t mvms) {
+void Core::trace_instr(uint32_t pc, const sc_time& t0, const sc_time& t1, uint64_t mvms, uint64_t stall) {
   const double ns0 = t0.to_seconds() * 1e9;
   if (it_) it_->line(ns0, unit_, pc, exec_.word_at(pc), 16, exec_.disasm_at(pc));
   if (!tl_) return;
   if (!track_.tid)  // tracks appear on first use: idle cores add no clutter
     track_ = tl_->track("tile" + std::to_string(exec_.tile()), "core" + std::to_string(exec_.core()));
-  char args[48] = "";
-  if (mvms) std::snprintf(args, sizeof args, "\"mvmus\":%llu,\"pc\":%u", static_cast<unsigned long long>(mvms), pc);
-  else std::snprintf(args, sizeof args, "\"pc\":%u", pc);
+  char args[80];
+  if (mvms)
+    std::snprintf(args, sizeof args, "\"pc\":%u,\"mvmus\":%llu", pc, static_cast<unsigned long long>(mvms));
+  else if (stall)  // load/store that waited (attribute buffer, port contention)
+    std::snprintf(args, sizeof args, "\"pc\":%u,\"wait_cycles\":%llu", pc, static_cast<unsigned long long>(stall));
+  else
+    std::snprintf(args, sizeof args, "\"pc\":%u", pc);
   tl_->span(track_, exec_.mnemonic_at(pc), exec_.class_at(pc), ns0, t1.to_seconds() * 1e9 - ns0, args);
 }
 

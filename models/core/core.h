@@ -91,7 +91,7 @@ class Core : public sc_core::sc_module, private tile::MemBlockHook {
   void on_unblock() override;
   void set_state(CoreState s) { state_ = s; state_code_ = static_cast<uint8_t>(s); }
   void trace_instr(uint32_t pc, const sc_core::sc_time& t0, const sc_core::sc_time& t1,
-                   uint64_t mvms);
+                   uint64_t mvms, uint64_t stall = 0);
 
   const PlatformConfig& cfg_;
   CoreExec exec_;
