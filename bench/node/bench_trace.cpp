@@ -69,28 +69,30 @@ double run(benchmark::State& st) {
 void BM_CoreLoop_Untraced(benchmark::State& st) { g_untraced = run(st); }
 BENCHMARK(BM_CoreLoop_Untraced)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
 
-void BM_CoreLoop_Timeline(benchmark::State& st) {
-  trace::Timeline tl(kTmp + ".json");
-  trace::Sinks s;
-  s.timeline = &tl;
-  bench().node->attach_trace(s);
+// Runs the benchmark with `sinks` attached to every module, then detaches them.
+void run_traced(benchmark::State& st, const trace::Sinks& sinks) {
+  bench().node->attach_trace(sinks);
   const double t = run(st);
   bench().node->attach_trace(trace::Sinks{});
   if (g_untraced > 0) st.counters["slowdown_vs_untraced"] = t / g_untraced;
-  tl.close();
+}
+
+void BM_CoreLoop_Timeline(benchmark::State& st) {
+  trace::Sinks s;
+  auto tl = std::make_unique<trace::Timeline>(kTmp + ".json");
+  s.timeline = tl.get();
+  run_traced(st, s);
+  tl.reset();
   std::remove((kTmp + ".json").c_str());
 }
 BENCHMARK(BM_CoreLoop_Timeline)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
 
 void BM_CoreLoop_InstrTrace(benchmark::State& st) {
-  trace::InstrTrace it(kTmp + ".txt");
   trace::Sinks s;
-  s.itrace = &it;
-  bench().node->attach_trace(s);
-  const double t = run(st);
-  bench().node->attach_trace(trace::Sinks{});
-  if (g_untraced > 0) st.counters["slowdown_vs_untraced"] = t / g_untraced;
-  it.close();
+  auto it = std::make_unique<trace::InstrTrace>(kTmp + ".txt");
+  s.itrace = it.get();
+  run_traced(st, s);
+  it.reset();
   std::remove((kTmp + ".txt").c_str());
 }
 BENCHMARK(BM_CoreLoop_InstrTrace)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
