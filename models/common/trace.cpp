@@ -7,6 +7,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 namespace pumavp::trace {
 
 Filter::Filter(const std::string& spec) {
@@ -40,25 +42,41 @@ OutFile::OutFile(const std::string& path) : path_(path) {
     f_ = std::fopen(path.c_str(), "w");
     if (!f_) throw std::runtime_error("cannot write '" + path + "': " + std::strerror(errno));
     owned_ = true;
-    buf_.resize(1 << 20);
-    std::setvbuf(f_, buf_.data(), _IOFBF, buf_.size());
   }
+  buf_.reserve(kFlushBytes + 4096);
+}
+
+void OutFile::flush() {
+  if (f_ && !buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), f_);
+  buf_.clear();
 }
 
 OutFile::~OutFile() { close(); }
 
 void OutFile::close() {
   if (!f_) return;
+  flush();
   if (owned_) std::fclose(f_);
   else std::fflush(f_);
   f_ = nullptr;
 }
 
 void OutFile::printf(const char* fmt, ...) {
+  char tmp[512];
   va_list ap;
   va_start(ap, fmt);
-  std::vfprintf(f_, fmt, ap);
+  const int n = std::vsnprintf(tmp, sizeof tmp, fmt, ap);
   va_end(ap);
+  if (n < 0) return;
+  if (static_cast<size_t>(n) < sizeof tmp) {
+    write(tmp, static_cast<size_t>(n));
+    return;
+  }
+  std::string big(static_cast<size_t>(n) + 1, '\0');
+  va_start(ap, fmt);
+  std::vsnprintf(big.data(), big.size(), fmt, ap);
+  va_end(ap);
+  write(big.data(), static_cast<size_t>(n));
 }
 
 // ---- Timeline ----
@@ -82,6 +100,13 @@ void Timeline::begin_event() {
 
 void Timeline::put_string(std::string_view s) {
   out_.write("\"", 1);
+  bool plain = true;
+  for (char c : s) plain = plain && c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
+  if (plain) {
+    out_.write(s);
+    out_.write("\"", 1);
+    return;
+  }
   for (char c : s) {
     if (c == '"' || c == '\\') {
       out_.write("\\", 1);
@@ -131,8 +156,10 @@ void Timeline::span(Track t, std::string_view name, std::string_view cat, double
   put_string(name);
   out_.write(",\"cat\":");
   put_string(cat);
-  out_.printf(",\"pid\":%u,\"tid\":%u,\"ts\":%.6f,\"dur\":%.6f", t.pid, t.tid, ts_ns / 1000.0,
-              dur_ns / 1000.0);
+  fmt::memory_buffer b;
+  fmt::format_to(std::back_inserter(b), ",\"pid\":{},\"tid\":{},\"ts\":{:.6f},\"dur\":{:.6f}", t.pid, t.tid,
+                 ts_ns / 1000.0, dur_ns / 1000.0);
+  out_.write(b.data(), b.size());
   if (!args.empty()) {
     out_.write(",\"args\":{");
     out_.write(args);

@@ -39,17 +39,26 @@ class OutFile {
   ~OutFile();
   OutFile(const OutFile&) = delete;
   OutFile& operator=(const OutFile&) = delete;
-  void write(const char* s, size_t n) { std::fwrite(s, 1, n, f_); }
+  void write(const char* s, size_t n) {
+    if (!owned_) {  // stdout: stay in order with the UART's output
+      std::fwrite(s, 1, n, f_);
+      return;
+    }
+    buf_.append(s, n);
+    if (buf_.size() >= kFlushBytes) flush();
+  }
   void write(std::string_view s) { write(s.data(), s.size()); }
+  void flush();
   void printf(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
   void close();
   const std::string& path() const { return path_; }
 
  private:
+  static constexpr size_t kFlushBytes = 1 << 20;
   std::string path_;
   std::FILE* f_ = nullptr;
   bool owned_ = false;
-  std::vector<char> buf_;
+  std::string buf_;  // own buffer: no stdio lock per event
 };
 
 struct Track {
