@@ -42,20 +42,40 @@ class BitPlanes {
   unsigned steps() const { return (16 + d_ - 1) / d_; }
 
  private:
-  unsigned X_, nw_, d_;
+  unsigned X_, Xp_, nw_, d_;            // Xp_: X rounded up to the kernel block (zero padding)
   AdcMode mode_;
   std::vector<SliceSpec> sl_;
   std::vector<unsigned> first_plane_;  // first plane index of each slice
   unsigned nplanes_ = 0;
-  std::vector<uint64_t> fwd_, tr_;     // [plane][word][column or row]
+  std::vector<uint64_t> fwd_, tr_;     // [plane][word][column or row], column stride Xp_
 };
 
 // The vectorised kernels, dispatched once on the running CPU (AVX-512 VPOPCNTDQ, AVX2,
 // generic). All variants compute identical integers.
 namespace kernels {
-// P[j] += popcount(plane[w*X + j] & m[w]) << sh, summed over w < nw, for j < X.
-void count_add(const uint64_t* plane, const uint64_t* m, unsigned nw, unsigned X, unsigned sh,
-               int32_t* P);
+constexpr unsigned kBlock = 16;      // columns per slice_steps() call
+constexpr unsigned kMaxSlices = 64;
+
+// One slice of BitPlanes::accumulate, with its ADC.
+struct SliceJob {
+  const uint64_t* planes = nullptr;  // plane bb of the slice at planes + bb * plane_words
+  unsigned bits = 0;
+  unsigned shift = 0;
+  bool lossless = true;
+  bool scale = false;                // AdcMode::Scale (else Clip) when lossy
+  int64_t full_scale = 0;            // 2^adc_bits - 1
+  unsigned lsb_shift = 0;            // scale mode: lossless_bits - adc_bits
+};
+// For the kBlock columns (or rows) starting at j0: every slice, every step t < T, the
+// column sums P = sum_bb sum_db 2^(bb+db) popcount(plane_bb & in[t*d+db]), the slice's ADC,
+// shift-and-add into sacc[0..kBlock). `in[q][w]`: input bit q of word w. Adds clamps to
+// `clipped`. Planes are laid out [plane][word][column] with column stride `stride`.
+void slice_steps(const SliceJob* jobs, unsigned njobs, std::size_t plane_words, std::size_t stride,
+                 unsigned nw, unsigned d, unsigned T, const uint64_t (*in)[4], unsigned j0,
+                 int64_t* sacc, uint64_t& clipped);
+void slice_steps_generic(const SliceJob* jobs, unsigned njobs, std::size_t plane_words,
+                         std::size_t stride, unsigned nw, unsigned d, unsigned T,
+                         const uint64_t (*in)[4], unsigned j0, int64_t* sacc, uint64_t& clipped);
 // hi[j] = sum_i W[j*X + i] * xh[i], lo[j] = sum_i W[j*X + i] * xl[i] (int32, exact when
 // |W xh| sums and |W xl| sums fit: the caller splits inputs into 8-bit halves).
 void dot_split(const int16_t* W, const int16_t* xh, const int16_t* xl, unsigned X, int32_t* hi,
@@ -63,8 +83,6 @@ void dot_split(const int16_t* W, const int16_t* xh, const int16_t* xl, unsigned 
 // Name of the selected variant ("avx512", "avx2", "generic").
 const char* variant();
 // The portable variants, for cross-checking the dispatched ones in tests.
-void count_add_generic(const uint64_t* plane, const uint64_t* m, unsigned nw, unsigned X,
-                       unsigned sh, int32_t* P);
 void dot_split_generic(const int16_t* W, const int16_t* xh, const int16_t* xl, unsigned X,
                        int32_t* hi, int32_t* lo);
 }  // namespace kernels

@@ -1,6 +1,6 @@
 // Sliced (lossless ADC) and ideal MVM/MTVM against an independent naive int64 reference on
-// random 128x128 arrays: 4 x 25000 MVMs (+ MTVMs) per ctest run, 10x with PUMAVP_LONG=1,
-// 1/40 under sanitizers or PUMAVP_FAST=1.
+// random 128x128 arrays: 4 x 25000 MVMs and 2 x 50000 MTVMs per ctest run (>= 100k each),
+// 10x (>= 1e6 each) with PUMAVP_LONG=1, 1/40 under sanitizers or PUMAVP_FAST=1.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -77,8 +77,8 @@ TEST(XbarRandomMvm, Sliced128Default) { run_random({128, 2, 1, 12}, xbar_test::s
 TEST(XbarRandomMvm, Sliced128Cell1Dac2) { run_random({128, 1, 2, 10}, xbar_test::scaled(25000), 2, false); }
 TEST(XbarRandomMvm, Sliced128Cell3Dac1F14) { run_random({128, 3, 1, 14}, xbar_test::scaled(25000), 3, false); }
 TEST(XbarRandomMvm, Sliced128Cell6Dac4F4) { run_random({128, 6, 4, 4}, xbar_test::scaled(25000), 4, false); }
-TEST(XbarRandomMvm, Mtvm128Default) { run_random({128, 2, 1, 12}, xbar_test::scaled(12500), 5, true); }
-TEST(XbarRandomMvm, Mtvm128Cell4Dac8F0) { run_random({128, 4, 8, 0}, xbar_test::scaled(12500), 6, true); }
+TEST(XbarRandomMvm, Mtvm128Default) { run_random({128, 2, 1, 12}, xbar_test::scaled(50000), 5, true); }
+TEST(XbarRandomMvm, Mtvm128Cell4Dac8F0) { run_random({128, 4, 8, 0}, xbar_test::scaled(50000), 6, true); }
 TEST(XbarRandomMvm, OtherSizes) {
   run_random({32, 2, 1, 12}, xbar_test::scaled(4000), 7, false);
   run_random({64, 5, 3, 8}, xbar_test::scaled(4000), 8, true);

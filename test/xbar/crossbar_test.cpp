@@ -374,23 +374,58 @@ TEST(XbarCrossbar, LossyRandomAgainstTranscription) {
 TEST(XbarCrossbar, KernelVariantsAgree) {
   std::mt19937_64 g(4);
   for (unsigned X : {1u, 7u, 32u, 64u, 100u, 128u, 256u}) {
+    // slice_steps on random planes and inputs, every ADC kind and several shapes, against
+    // the portable variant and against popcounts computed here bit by bit.
     const unsigned nw = (X + 63) / 64;
-    std::vector<uint64_t> plane(std::size_t(nw) * X);
-    for (auto& v : plane) v = g();
-    uint64_t m[4] = {g(), g(), g(), g()};
-    std::vector<int32_t> P1(X, 5), P2(X, 5);
-    kernels::count_add(plane.data(), m, nw, X, 3, P1.data());
-    kernels::count_add_generic(plane.data(), m, nw, X, 3, P2.data());
-    EXPECT_EQ(P1, P2);
-    for (unsigned j = 0; j < X; ++j) {
-      int32_t want = 5;
-      for (unsigned w = 0; w < nw; ++w) {
-        uint64_t v = plane[w * X + j] & m[w];
-        int c = 0;
-        while (v) { c += v & 1; v >>= 1; }
-        want += c << 3;
+    const std::size_t stride = (X + kernels::kBlock - 1) / kernels::kBlock * kernels::kBlock;
+    for (unsigned shape = 0; shape < 6; ++shape) {
+      const unsigned bits = 1 + shape % 4, d = shape < 4 ? 1 : 3, T = (16 + d - 1) / d, nsl = 2 + shape % 3;
+      const std::size_t pw = nw * stride;
+      std::vector<uint64_t> planes(nsl * bits * pw);
+      for (auto& v : planes) v = g() & g();  // sparse-ish: sums well below and above full scale
+      uint64_t in[16][4];
+      for (auto& row : in)
+        for (auto& v : row) v = (g() % 5 == 0) ? 0 : g();
+      std::vector<kernels::SliceJob> jobs(nsl);
+      for (unsigned k = 0; k < nsl; ++k) {
+        jobs[k].planes = planes.data() + k * bits * pw;
+        jobs[k].bits = bits;
+        jobs[k].shift = k * bits;
+        jobs[k].lossless = shape % 3 == 0;
+        jobs[k].scale = shape % 3 == 2;
+        jobs[k].full_scale = 40 + 7 * k;
+        jobs[k].lsb_shift = 2;
       }
-      ASSERT_EQ(P1[j], want);
+      for (unsigned j0 = 0; j0 < X; j0 += kernels::kBlock) {
+        int64_t s1[kernels::kBlock], s2[kernels::kBlock];
+        uint64_t c1 = 0, c2 = 0;
+        kernels::slice_steps(jobs.data(), nsl, pw, stride, nw, d, T, in, j0, s1, c1);
+        kernels::slice_steps_generic(jobs.data(), nsl, pw, stride, nw, d, T, in, j0, s2, c2);
+        ASSERT_EQ(c1, c2);
+        for (unsigned l = 0; l < kernels::kBlock && j0 + l < X; ++l) {
+          ASSERT_EQ(s1[l], s2[l]) << "X " << X << " shape " << shape << " column " << j0 + l;
+          // Independent evaluation of the same sums.
+          int64_t want = 0;
+          for (unsigned k = 0; k < nsl; ++k)
+            for (unsigned t = 0; t < T; ++t) {
+              int64_t P = 0;
+              for (unsigned bb = 0; bb < bits; ++bb)
+                for (unsigned db = 0; db < d && t * d + db < 16; ++db)
+                  for (unsigned w = 0; w < nw; ++w) {
+                    uint64_t v = planes[k * bits * pw + bb * pw + w * stride + j0 + l] & in[t * d + db][w];
+                    int64_t c = 0;
+                    for (; v; v >>= 1) c += v & 1;
+                    P += c << (bb + db);
+                  }
+              int64_t q = P;
+              const kernels::SliceJob& jb = jobs[k];
+              if (!jb.lossless && !jb.scale) q = std::min<int64_t>(P, jb.full_scale);
+              if (!jb.lossless && jb.scale) q = std::min<int64_t>((P + 2) >> 2, jb.full_scale) << 2;
+              want += q << (jb.shift + t * d);
+            }
+          ASSERT_EQ(s1[l], want) << "X " << X << " shape " << shape << " column " << j0 + l;
+        }
+      }
     }
     std::vector<int16_t> Wc(std::size_t(X) * X), xh(X), xl(X);
     for (auto& v : Wc) v = int16_t(g());
