@@ -10,7 +10,13 @@
 //    the VFU in r order along a chain: within a core directly from XbarOut, between cores
 //    through shared memory (same tile) or a send/receive pair (other tile). The chain end
 //    adds the bias, applies the activation once and stores the output slice with the number
-//    of its consumers (loads on its tile + sends to other tiles).
+//    of its consumers (loads on its tile + one send if another tile needs it).
+//  * Forward relay: every value moves between tiles only from tile k to tile k+1 (placement
+//    puts producers on lower tiles than consumers), so each tile receives from one source, in
+//    the order that source sends. A packet waiting at a tile's ejection port is then always
+//    the next one that tile's unit receives, which is what rules out head-of-line deadlock
+//    at the single ejection port (docs/decisions-noc.md) for any FIFO depth; and one FIFO
+//    per tile suffices for any fan-in (docs/decisions-compiler.md).
 //  * All unit programs are subsequences of one global topological order of events (each
 //    receive directly after its send), and shared-memory words are never reused within a
 //    run, so attribute waits cannot deadlock.
@@ -171,18 +177,15 @@ class Generator {
     top += len;
     return a;
   }
+  // FIFO ids (docs/decisions-compiler.md, "Forward relay"): every inter-tile packet a tile
+  // receives comes from the previous tile and goes to FIFO 0; a tile's packets to itself use
+  // FIFO 1.
+  static constexpr uint8_t kRelayFifo = 0, kSelfFifo = 1;
   uint8_t fifo(unsigned src, unsigned dst) {
-    auto& m = fifo_map_[dst];
-    auto it = m.find(src);
-    if (it != m.end()) return it->second;
-    if (m.size() >= t_.num_fifos)
-      throw CompileError(fmt::format(
-          "mapping needs more than {} receive FIFOs on tile {} (one per source tile: {} and more send to it); "
-          "increase tile.num_fifos",
-          t_.num_fifos, dst, m.size() + 1));
-    uint8_t id = uint8_t(m.size());
-    m[src] = id;
-    return id;
+    if (src != dst) return kRelayFifo;
+    if (t_.num_fifos < 2)
+      throw CompileError("the mapping needs 2 receive FIFOs per tile (relay and own-tile copies); tile.num_fifos is 1");
+    return kSelfFifo;
   }
   Unit& core_unit(unsigned tile, unsigned core) { return units_[{tile, core}]; }
   Unit& tile_unit(unsigned tile) { return units_[{tile, isa::kTileUnit}]; }
@@ -217,15 +220,22 @@ class Generator {
     in.vec = uint16_t(vec);
     core_ev(tile, core, in, cm);
   }
-  // send/receive pairs moving len words from (src, saddr) to (dst, daddr), count at dst.
+  // send/receive pairs moving len words from (src, saddr) to (dst, daddr), count at dst;
+  // src == dst or dst == src + 1 (relay hops).
   void emit_transfer(unsigned src, uint32_t saddr, unsigned dst, uint32_t daddr, unsigned len, unsigned count,
                      const std::string& what);
+  // Move len words from (src, saddr) forward to (dst, daddr) hop by hop through the tiles in
+  // between; `count` at dst. Intermediate tiles get a relay buffer each (count 1: the send
+  // onward). Returns nothing; throws for a backward transfer (the placement never makes one).
+  void relay(unsigned src, uint32_t saddr, unsigned dst, uint32_t daddr, unsigned len, unsigned count,
+             const std::string& what);
   // Produce a value on its source tile: its words at `addr` (already written there with the
-  // right count), then the copies to the other tiles that load it.
+  // right count), then one relay to the farthest tile that loads it, dropping copies (with
+  // their load counts) on the tiles in between that load it.
   void distribute(Value& v);
   unsigned local_count(const Value& v) const {
     auto it = v.loads.find(v.src_tile);
-    return (it == v.loads.end() ? 0 : it->second) + v.remote_count();
+    return (it == v.loads.end() ? 0 : it->second) + (v.remote_count() ? 1 : 0);
   }
 
   void place();
@@ -317,12 +327,35 @@ void Generator::emit_transfer(unsigned src, uint32_t saddr, unsigned dst, uint32
   }
 }
 
+void Generator::relay(unsigned src, uint32_t saddr, unsigned dst, uint32_t daddr, unsigned len, unsigned count,
+                      const std::string& what) {
+  if (dst < src)
+    throw CompileError(fmt::format("internal: {} would flow backwards from tile {} to tile {}", what, src, dst));
+  uint32_t from = saddr;
+  for (unsigned k = src + 1; k <= dst; ++k) {
+    const uint32_t a = k == dst ? daddr : alloc(k, len, what + " (relay)");
+    emit_transfer(k - 1, from, k, a, len, k == dst ? count : 1, what);
+    from = a;
+  }
+}
+
 void Generator::distribute(Value& v) {
+  unsigned last = v.src_tile;
   for (auto& [tile, n] : v.loads) {
     if (tile == v.src_tile) continue;
-    uint32_t a = alloc(tile, v.len, v.name);
-    v.addr[tile] = a;
-    emit_transfer(v.src_tile, v.addr.at(v.src_tile), tile, a, v.len, n, v.name);
+    if (tile < v.src_tile)
+      throw CompileError(fmt::format("internal: {} would flow backwards from tile {} to tile {}", v.name,
+                                     v.src_tile, tile));
+    last = std::max(last, tile);
+  }
+  uint32_t from = v.addr.at(v.src_tile);
+  for (unsigned k = v.src_tile + 1; k <= last; ++k) {
+    auto it = v.loads.find(k);
+    const unsigned n = it == v.loads.end() ? 0 : it->second;
+    const uint32_t a = alloc(k, v.len, n ? v.name : v.name + " (relay)");
+    if (n) v.addr[k] = a;
+    emit_transfer(k - 1, from, k, a, v.len, n + (k < last ? 1 : 0), v.name);
+    from = a;
   }
 }
 
@@ -526,7 +559,7 @@ void Generator::generate() {
           } else {
             uint32_t a = alloc(tile, cols, oname);
             emit_mem(true, tile, core, uint16_t(acc), a, cols, 1, "model output " + oname);
-            emit_transfer(tile, a, out_tile_, out_addr_ + c * X_, cols, 1, "model output " + oname);
+            relay(tile, a, out_tile_, out_addr_ + c * X_, cols, 1, "model output " + oname);
           }
         }
         ++seg;

@@ -227,9 +227,12 @@ void HostInterface::do_load() {
 
   const uint64_t kaddr = regs_.value(csr::KADDR);
   const uint32_t ksize = regs_.value(csr::KSIZE);
-  if (ksize < isa::kHeaderBytes || ksize > csr::kWindowBytes) {
-    finish_error(1, fmt::format("kernel image size {} bytes is outside {}..{}", ksize, isa::kHeaderBytes,
-                                csr::kWindowBytes));
+  // The image lives in host memory: any size up to the host DRAM (MLP-L5's weights alone
+  // are 42 MB, more than the 16 MiB accelerator window).
+  const uint64_t max_image = uint64_t(cfg_.host.dram_mib) << 20;
+  if (ksize < isa::kHeaderBytes || ksize > max_image) {
+    finish_error(1, fmt::format("kernel image size {} bytes is outside {}..{} (host.dram_mib)", ksize,
+                                isa::kHeaderBytes, max_image));
     return;
   }
   // Read the image over the DMA port, in bursts of dma.beat_bytes.

@@ -244,11 +244,10 @@ TEST(CompilerRun, OneCorePerTileOneMvmuForcesNetworkChains) {
   run_and_compare(make_mlp(300, {{200, Activation::Relu, true}, {40, Activation::Sigmoid, true}}, 18), cfg);
 }
 
-// DISABLED (work in progress, see the issue note): the model this test builds needs 18
-// crossbars and the test's platform has 16; the test's geometry has to be enlarged.
-TEST(CompilerRun, DISABLED_InputSpreadOverSeveralTilesIsRecounted) {
+TEST(CompilerRun, InputSpreadOverSeveralTilesIsRecounted) {
   // The first layer spans tiles, so the input tensor is re-counted and distributed by tile 0.
-  PlatformConfig cfg = small_config({"tile.cores=2"});
+  // 18 crossbars on tiles of 2 cores x 2 MVMUs: 8 tiles.
+  PlatformConfig cfg = small_config({"tile.cores=2", "node.tiles=8"});
   Model m = make_mlp(520, {{300, Activation::Tanh, true}, {5, Activation::None, true}}, 19);
   Compiled c = compile(m, target_from_config(cfg));
   std::set<unsigned> l0_tiles;
