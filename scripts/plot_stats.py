@@ -57,6 +57,17 @@ def note(ax, text):
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=11, color="0.4")
 
 
+def empty_panel(ax, text):
+    ax.set_axis_off()
+    note(ax, text)
+
+
+def save(fig, out):
+    fig.tight_layout()
+    fig.savefig(out, dpi=80)
+    plt.close(fig)
+
+
 def plot_energy(doc, out, top):
     e = doc["stats"]["energy_pj"]
     total = e.get("total", sum(e.get(c, 0.0) for c in COMPONENTS))
@@ -88,11 +99,8 @@ def plot_energy(doc, out, top):
         a2.legend(fontsize=7, ncol=2, loc="lower right")
         a2.tick_params(axis="y", labelsize=7)
     else:
-        a2.set_axis_off()
-        note(a2, "no per-module energy")
-    fig.tight_layout()
-    fig.savefig(out, dpi=80)
-    plt.close(fig)
+        empty_panel(a2, "no per-module energy")
+    save(fig, out)
 
 
 def core_busy(doc):
@@ -160,11 +168,8 @@ def plot_utilisation(doc, out, top):
         a2.set_title("Core utilisation, %d busiest tiles" % len(ranked), fontsize=10)
         fig.colorbar(im, ax=a2, fraction=0.046)
     else:
-        a2.set_axis_off()
-        note(a2, "no core was busy")
-    fig.tight_layout()
-    fig.savefig(out, dpi=80)
-    plt.close(fig)
+        empty_panel(a2, "no core was busy")
+    save(fig, out)
 
 
 def plot_noc(doc, out):
@@ -214,9 +219,7 @@ def plot_noc(doc, out):
     fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, fraction=0.046, label="link load")
     if peak == 0:
         note(ax, "no NoC traffic")
-    fig.tight_layout()
-    fig.savefig(out, dpi=80)
-    plt.close(fig)
+    save(fig, out)
 
 
 def main(argv):
