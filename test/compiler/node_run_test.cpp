@@ -100,3 +100,23 @@ TEST(CompilerOnNode, TwoLayersOnSmall) {
   check_model(make_mlp(600, {{300, Activation::Relu, true}, {10, Activation::Sigmoid, true}}, 73), config("small.yaml"),
               74);
 }
+
+TEST(CompilerOnNode, SingleLayerNotMultipleOf128) {
+  check_model(make_mlp(100, {{10, Activation::Relu, true}}, 75), config("small.yaml"), 76);
+}
+
+TEST(CompilerOnNode, DeepMlpMixedSizesAndActivations) {
+  check_model(make_mlp(130, {{129, Activation::Relu, true},
+                             {64, Activation::Tanh, true},
+                             {200, Activation::Sigmoid, false},
+                             {256, Activation::Relu, true},
+                             {33, Activation::None, true},
+                             {7, Activation::Tanh, false}},
+                       77),
+              config("small.yaml"), 78);
+}
+
+TEST(CompilerOnNode, LayerWiderThanOneTile) {
+  // 300x700 = 18 crossbars > 16 per tile of small.yaml: chains and outputs cross tiles.
+  check_model(make_mlp(300, {{700, Activation::Relu, true}, {130, Activation::None, true}}, 79), config("small.yaml"), 80);
+}
