@@ -22,7 +22,11 @@ CoreStats::CoreStats(Stats& s, const std::string& p)
       mem_words(s.counter(p + ".mem_words")),
       flag_sat(s.counter(p + ".flag_sat")),
       flag_dz(s.counter(p + ".flag_dz")),
-      flag_dom(s.counter(p + ".flag_dom")) {
+      flag_dom(s.counter(p + ".flag_dom")),
+      adc_conversions(s.counter(p + ".adc_conversions")),
+      adc_clipped(s.counter(p + ".adc_clipped")),
+      out_saturations(s.counter(p + ".out_saturations")),
+      weight_clamps(s.counter(p + ".weight_clamps")) {
   for (unsigned op = 0; op < 64; ++op) {
     const char* n = isa::opcode_name(static_cast<Opcode>(op));
     per_opcode[op] = (n && op < 0x20) ? &s.counter(p + ".instr_" + n) : nullptr;
@@ -442,6 +446,24 @@ void CoreExec::finish_run() {
   st_.flag_sat += flags_.sat;
   st_.flag_dz += flags_.dz;
   st_.flag_dom += flags_.dom;
+  auto add = [this](const xbar::XbarCounters& c) {
+    st_.adc_conversions += c.adc_conversions;
+    st_.adc_clipped += c.adc_clipped;
+    st_.out_saturations += c.out_saturations;
+  };
+  for (auto& x : mvmu_)
+    if (x) {
+      add(x->counters());
+      x->reset_counters();
+    }
+  for (auto& m : mcu_)
+    if (m) {
+      const xbar::McuCounters& c = m->counters();
+      add(c);
+      st_.weight_clamps += c.weight_clamps + c.crs_clamps;
+      for (uint64_t k : c.slice_clamps) st_.weight_clamps += k;
+      m->reset_counters();
+    }
 }
 
 void CoreExec::finish_mem() {

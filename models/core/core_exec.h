@@ -65,6 +65,13 @@ struct CoreStats {
   uint64_t& flag_sat;       // runs that ended with SAT / DZ / DOM raised (isa.md §2.7)
   uint64_t& flag_dz;
   uint64_t& flag_dom;
+  // Crossbar events (xbar::XbarCounters), added at the end of each run: ADC conversions and
+  // conversions clamped at full scale (sliced model), output words clamped by sat16, and
+  // PANTHER weight clamps (OPA and CRS).
+  uint64_t& adc_conversions;
+  uint64_t& adc_clipped;
+  uint64_t& out_saturations;
+  uint64_t& weight_clamps;
   uint64_t* per_opcode[64];  // instr_<mnemonic>
 };
 

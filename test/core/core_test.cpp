@@ -54,10 +54,15 @@ TEST(Core, DenseLayerMatchesGolden) {
   s.host_write(0, 0, x);
   ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
   const auto y = s.host_read(0, 1024, X);
-  unsigned positives = 0, saturated = 0;
+  unsigned positives = 0, saturated = 0, clamped = 0;
   for (unsigned j = 0; j < X; ++j) {
     int64_t acc = 0;
     for (unsigned i = 0; i < X; ++i) acc += int64_t{w[i * X + j]} * x[i];
+    // Round to nearest even by hand, to count the words sat16 clamps.
+    int64_t q = acc >> f;
+    const int64_t rem = acc - (q << f), half = int64_t{1} << (f - 1);
+    if (rem > half || (rem == half && (q & 1))) ++q;
+    if (q > 32767 || q < -32768) ++clamped;
     int16_t g = golden_rne_sat(acc, f);
     if (g == 32767) ++saturated;
     if (g < 0) g = 0;  // relu
@@ -71,6 +76,10 @@ TEST(Core, DenseLayerMatchesGolden) {
   EXPECT_FALSE(s.tile().memory().state().attr(1024).valid);
   EXPECT_EQ(s.stats.counter_value("node.tile0.core0.mvm"), 1u);
   EXPECT_EQ(s.stats.counter_value("node.tile0.core0.instructions"), 7u);
+  // Crossbar counters reach the stats at the end of the run.
+  EXPECT_GT(clamped, 0u);
+  EXPECT_EQ(s.stats.counter_value("node.tile0.core0.out_saturations"), clamped);
+  EXPECT_EQ(s.stats.counter_value("node.tile0.core0.adc_conversions"), 0u);  // ideal model
 }
 
 // The same layer with the bit-sliced crossbar model (lossless ADC) gives the golden result.
@@ -92,6 +101,26 @@ TEST(Core, DenseLayerSlicedModelMatchesGolden) {
     const int16_t g = golden_rne_sat(acc, f);
     ASSERT_EQ(y[j], g < 0 ? 0 : g) << "column " << j;
   }
+  // One MVM: slices (16 / 2-bit cells = 8) x steps (16 / 1-bit DAC = 16) x X conversions,
+  // none clipped with the lossless ADC.
+  EXPECT_EQ(s.stats.counter_value("node.tile0.core0.adc_conversions"), 8u * 16u * X);
+  EXPECT_EQ(s.stats.counter_value("node.tile0.core0.adc_clipped"), 0u);
+}
+
+// A 4-bit ADC (lossless needs ceil(log2(128 * 3 * 1 + 1)) = 9) clips column sums; the
+// clamps are counted in the stats.
+TEST(Core, LossyAdcClipsAreCounted) {
+  Sim s({"tile.cores=1", "node.tiles=1", "xbar.model=sliced", "xbar.adc_bits=4"});
+  const unsigned X = s.cfg.xbar.size;
+  std::vector<int16_t> w(X * X, -1), x(X, -1);  // offset-binary cells and inputs all ones
+  s.load(dense_program(w, X));
+  s.host_write(0, 0, x);
+  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  // W + B = 0x7FFF: slices 0..6 hold cells 3, slice 7 holds 1; x + B = 0x7FFF: digits 1 for
+  // steps 0..14, 0 for step 15. Column sums: 128 * 3 = 384 > 15 (clipped) for slices 0..6 and
+  // 128 * 1 = 128 > 15 for slice 7, in steps 0..14: 8 * 15 * X conversions clip.
+  EXPECT_EQ(s.stats.counter_value("node.tile0.core0.adc_conversions"), 8u * 16u * X);
+  EXPECT_EQ(s.stats.counter_value("node.tile0.core0.adc_clipped"), 8u * 15u * X);
 }
 
 TEST(Core, ProducerConsumerCountTwo) {
