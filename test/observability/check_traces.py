@@ -49,7 +49,8 @@ def check_perfetto(path, stats, only_tiles, expect_flows):
             break
     core_spans = [e for e in spans if re.fullmatch(r"tile\d+/core\d+", threads[(e["pid"], e["tid"])])]
     unit_spans = [e for e in spans if re.fullmatch(r"tile\d+/unit", threads[(e["pid"], e["tid"])])]
-    mvm_units = sum(e.get("args", {}).get("mvmus", 0) for e in core_spans if e["name"] == "mvm")
+    # mvm (PUMA) and mcu (PANTHER) spans carry the MVMU operations they performed.
+    mvm_units = sum(e.get("args", {}).get("mvmus", 0) for e in core_spans if e["cat"] == "mvm")
     prefix = ""
     if only_tiles is not None:
         tiles = {names[e["pid"]] for e in core_spans + unit_spans}
