@@ -9,6 +9,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -18,6 +19,7 @@
 #include "isa/kimage.h"
 #include "isa/npy.h"
 #include "run_report.h"
+#include "progress.h"
 #include "tracing.h"
 
 namespace pumavp {
@@ -139,6 +141,8 @@ int do_exec(const ExecOptions& o) {
   ExecSystem sys("sys", cfg);
   Tracing tracing(o.trace);
   tracing.attach(sys.accel, nullptr);
+  std::unique_ptr<Progress> progress;
+  if (!o.quiet) progress = std::make_unique<Progress>("progress", std::cerr, nullptr);
   std::memcpy(sys.host_mem(kaddr), image.data(), image.size());
   for (auto& b : ins) std::memcpy(sys.host_mem(b.host_addr), b.words.data(), 2 * b.words.size());
 

@@ -7,6 +7,7 @@
 // no interrupt source armed); 2 for a bad ELF, bad config or bad option value. A run report
 // goes to stderr at the end unless --quiet.
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -19,6 +20,7 @@
 #include "host/gdb_server.h"
 #include "run_report.h"
 #include "accelerator.h"
+#include "progress.h"
 #include "tracing.h"
 #include "soc.h"
 
@@ -92,6 +94,15 @@ int do_run(const RunOptions& o) {
   soc.load_elf(elf);
   Tracing tracing(o.trace);
   tracing.attach(accel, &soc.cpu());
+  std::unique_ptr<Progress> progress;
+  if (!o.quiet) {
+    const auto w0 = std::chrono::steady_clock::now();
+    progress = std::make_unique<Progress>("progress", std::cerr, [&soc, w0] {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+      return fmt::format("host {} instructions ({:.1f} MIPS)", soc.cpu().instret(),
+                         s > 0 ? soc.cpu().instret() / s / 1e6 : 0.0);
+    });
+  }
 
   std::unique_ptr<CoreGdbTarget> gdb_target;
   std::unique_ptr<host::GdbServer> gdb;
