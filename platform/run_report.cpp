@@ -12,15 +12,19 @@ namespace {
 // Accelerator instructions by class (isa::opcode_class), summed over every core's
 // "instr_<mnemonic>" counters, plus the tile units' instructions (send, receive, halt).
 std::map<std::string, uint64_t> instructions_by_class(const Stats& stats) {
-  std::map<std::string, uint64_t> by;
-  for (unsigned op = 0; op < 0x40; ++op) {
+  std::map<std::string, const char*> cls;  // "instr_<mnemonic>" -> class
+  for (unsigned op = 0; op < 0x20; ++op) {
     const auto o = static_cast<isa::Opcode>(op);
-    const char* name = isa::opcode_name(o);
-    if (!name || op >= 0x20) continue;
-    if (const uint64_t n = stats.sum_counters(std::string("instr_") + name)) by[isa::opcode_class(o)] += n;
+    if (const char* name = isa::opcode_name(o)) cls[std::string("instr_") + name] = isa::opcode_class(o);
   }
-  const uint64_t unit_instr = stats.sum_counters("unit.instructions");
-  if (unit_instr) by["tile unit"] += unit_instr;
+  std::map<std::string, uint64_t> by;
+  for (const auto& [k, n] : stats.counters()) {  // one pass over every counter
+    if (!n) continue;
+    const size_t dot = k.rfind('.');
+    const std::string leaf = dot == std::string::npos ? k : k.substr(dot + 1);
+    if (auto it = cls.find(leaf); it != cls.end()) by[it->second] += n;
+    else if (leaf == "instructions" && dot >= 5 && k.compare(dot - 5, 5, ".unit") == 0) by["tile unit"] += n;
+  }
   return by;
 }
 }  // namespace
