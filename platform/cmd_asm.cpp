@@ -21,7 +21,7 @@ void register_cmd_asm(CLI::App& app, CommandContext& ctx) {
   sub->add_option("input", o->input, "assembly source (.pasm)")->required();
   sub->add_option("-o,--output", o->output, "kernel image to write (.pkimg)")->required();
   sub->add_option("--config,-c", o->config, "platform configuration: geometry defaults and static checks");
-  sub->add_option("--set", o->sets, "override a configuration key: key.path=value");
+  sub->add_option("--set", o->sets, "override a configuration key: key.path=value")->allow_extra_args(false);
   sub->callback([o, &ctx] {
     const PlatformConfig cfg = o->config.empty() ? default_config(o->sets) : load_config(o->config, o->sets);
     isa::Diagnostics diag;

@@ -23,7 +23,7 @@ void register_cmd_dis(CLI::App& app, CommandContext& ctx) {
   sub->add_option("input", o->input, "kernel image (.pkimg)")->required();
   sub->add_option("-o,--output", o->output, "write the text here instead of stdout");
   sub->add_option("--config,-c", o->config, "platform configuration (platform-only sizes)");
-  sub->add_option("--set", o->sets, "override a configuration key: key.path=value");
+  sub->add_option("--set", o->sets, "override a configuration key: key.path=value")->allow_extra_args(false);
   sub->callback([o, &ctx] {
     const PlatformConfig cfg = o->config.empty() ? default_config(o->sets) : load_config(o->config, o->sets);
     std::ifstream in(o->input, std::ios::binary);

@@ -210,9 +210,9 @@ void register_cmd_exec(CLI::App& app, CommandContext& ctx) {
   auto* sub = app.add_subcommand("exec", "Run a kernel image on the accelerator without firmware");
   sub->add_option("kernel", o->kernel, "kernel image (.pkimg)")->required();
   sub->add_option("--config,-c", o->config, "platform configuration (YAML)");
-  sub->add_option("--set", o->sets, "override a configuration key: key.path=value");
-  sub->add_option("--input,-i", o->inputs, "input tensor: name=FILE.npy (int16 raw or float)");
-  sub->add_option("--output,-o", o->outputs, "output tensor: name=FILE.npy (int16 raw); unnamed outputs are printed");
+  sub->add_option("--set", o->sets, "override a configuration key: key.path=value")->allow_extra_args(false);
+  sub->add_option("--input,-i", o->inputs, "input tensor: name=FILE.npy (int16 raw or float)")->allow_extra_args(false);
+  sub->add_option("--output,-o", o->outputs, "output tensor: name=FILE.npy (int16 raw); unnamed outputs are printed")->allow_extra_args(false);
   sub->add_option("--max-time", o->max_time, "simulated-time limit (default 1s)");
   sub->add_option("--stats", o->stats, "write the run report as JSON");
   sub->add_flag("--quiet,-q", o->quiet, "no run report on stderr");

@@ -176,7 +176,7 @@ void register_cmd_run(CLI::App& app, CommandContext& ctx) {
   auto opt = std::make_shared<RunOptions>();
   auto* sub = app.add_subcommand("run", "Boot the host SoC with a RISC-V firmware ELF");
   sub->add_option("--config,-c", opt->config, "platform configuration (YAML); default: built-in defaults");
-  sub->add_option("--set", opt->sets, "override a configuration key (key.path=value)");
+  sub->add_option("--set", opt->sets, "override a configuration key (key.path=value)")->allow_extra_args(false);
   sub->add_option("firmware", opt->firmware, "firmware ELF (RV32IMAC)")->required();
   sub->add_option("--max-time", opt->max_time, "simulated-time limit, e.g. 10ms or 2s (exit code 124)");
   sub->add_flag("--quiet,-q", opt->quiet, "no run report on stderr");

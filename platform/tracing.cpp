@@ -10,7 +10,8 @@ namespace pumavp {
 
 void TraceOptions::add_to(CLI::App& sub, bool with_host) {
   sub.add_option("--trace", traces,
-                 "write a trace: vcd:FILE (waveforms) or perfetto:FILE (timeline JSON); repeatable");
+                 "write a trace: vcd:FILE (waveforms) or perfetto:FILE (timeline JSON); repeatable")
+      ->allow_extra_args(false);
   sub.add_option("--itrace", itrace,
                  with_host ? "instruction trace: host|accel|all, optionally :FILE (default stdout)"
                            : "instruction trace of the accelerator: accel, optionally :FILE (default stdout)");
