@@ -56,6 +56,9 @@ Tracing::Tracing(const TraceOptions& o) : filter_(o.filter) {
         vcd_path_ = base + ".vcd";
         if (std::FILE* f = std::fopen(vcd_path_.c_str(), "w")) std::fclose(f);
         else throw std::runtime_error("cannot write '" + vcd_path_ + "'");
+        // The kernel announces the time unit as an info note; the run report names the file.
+        sc_core::sc_report_handler::set_actions("tracing timescale unit set", sc_core::SC_INFO,
+                                                sc_core::SC_DO_NOTHING);
         vcd_ = sc_core::sc_create_vcd_trace_file(base.c_str());
         vcd_->set_time_unit(1, sc_core::SC_NS);
       } else if (kind == "perfetto") {

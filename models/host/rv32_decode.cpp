@@ -38,7 +38,7 @@ DecodedInsn decode32(uint32_t b) {
   const uint32_t opc = b & 0x7f, rd = bits_of(b, 11, 7), f3 = bits_of(b, 14, 12),
                  rs1 = bits_of(b, 19, 15), rs2 = bits_of(b, 24, 20), f7 = b >> 25;
   const int32_t imm_i = static_cast<int32_t>(b) >> 20;
-  const int32_t imm_s = ((static_cast<int32_t>(b) >> 25) << 5) | static_cast<int32_t>(bits_of(b, 11, 7));
+  const int32_t imm_s = sext((bits_of(b, 31, 25) << 5) | bits_of(b, 11, 7), 12);
   const int32_t imm_b = sext((bit(b, 31) << 12) | (bit(b, 7) << 11) | (bits_of(b, 30, 25) << 5) |
                                  (bits_of(b, 11, 8) << 1),
                              13);
