@@ -1,6 +1,7 @@
 #include "tracing.h"
 
 #include <ostream>
+#include <utility>
 
 #include "accelerator.h"
 #include "common/config.h"
@@ -19,11 +20,18 @@ void TraceOptions::add_to(CLI::App& sub, bool with_host) {
                  "comma-separated globs selecting traced modules, e.g. 'node.tile0.*,host'");
 }
 
+namespace {
+// "kind:FILE" -> {kind, FILE}; FILE is `none` without a colon.
+std::pair<std::string, std::string> split_spec(const std::string& spec, const std::string& none = "") {
+  const size_t colon = spec.find(':');
+  return {spec.substr(0, colon), colon == std::string::npos ? none : spec.substr(colon + 1)};
+}
+}  // namespace
+
 void TraceOptions::check() const {
   bool vcd = false, perfetto = false;
   for (const std::string& t : traces) {
-    const size_t colon = t.find(':');
-    const std::string kind = t.substr(0, colon), file = colon == std::string::npos ? "" : t.substr(colon + 1);
+    const auto [kind, file] = split_spec(t);
     if (kind != "vcd" && kind != "perfetto")
       throw ConfigError("--trace " + t + ": unknown trace kind '" + kind + "' (vcd or perfetto)");
     if (file.empty()) throw ConfigError("--trace " + t + ": expected " + kind + ":FILE");
@@ -32,24 +40,19 @@ void TraceOptions::check() const {
     seen = true;
   }
   if (!itrace.empty()) {
-    const size_t colon = itrace.find(':');
-    const std::string what = itrace.substr(0, colon);
+    const auto [what, file] = split_spec(itrace, "-");
     if (what != "host" && what != "accel" && what != "all")
       throw ConfigError("--itrace " + itrace + ": expected host, accel or all (optionally :FILE)");
-    if (colon != std::string::npos && colon + 1 == itrace.size())
-      throw ConfigError("--itrace " + itrace + ": empty file name");
+    if (file.empty()) throw ConfigError("--itrace " + itrace + ": empty file name");
   }
 }
 
 Tracing::Tracing(const TraceOptions& o) : filter_(o.filter) {
-  o.check();
+  o.check();  // every spec below is well formed
   for (const std::string& t : o.traces) {
-    const size_t colon = t.find(':');
-    const std::string kind = t.substr(0, colon), file = colon == std::string::npos ? "" : t.substr(colon + 1);
-    if (file.empty()) throw ConfigError("--trace " + t + ": expected vcd:FILE or perfetto:FILE");
+    const auto [kind, file] = split_spec(t);
     try {
       if (kind == "vcd") {
-        if (vcd_) throw ConfigError("--trace vcd given twice");
         // sc_create_vcd_trace_file appends ".vcd" itself.
         std::string base = file;
         if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
@@ -61,27 +64,19 @@ Tracing::Tracing(const TraceOptions& o) : filter_(o.filter) {
                                                 sc_core::SC_DO_NOTHING);
         vcd_ = sc_core::sc_create_vcd_trace_file(base.c_str());
         vcd_->set_time_unit(1, sc_core::SC_NS);
-      } else if (kind == "perfetto") {
-        if (timeline_) throw ConfigError("--trace perfetto given twice");
+      } else {
         timeline_ = std::make_unique<trace::Timeline>(file);
         timeline_path_ = file;
-      } else {
-        throw ConfigError("--trace " + t + ": unknown trace kind '" + kind + "' (vcd or perfetto)");
       }
     } catch (const std::runtime_error& e) {
-      if (dynamic_cast<const ConfigError*>(&e)) throw;
       throw ConfigError("--trace " + t + ": " + e.what());
     }
   }
   if (!o.itrace.empty()) {
-    const size_t colon = o.itrace.find(':');
-    const std::string what = o.itrace.substr(0, colon);
-    itrace_path_ = colon == std::string::npos ? "-" : o.itrace.substr(colon + 1);
-    if (what == "host") itrace_host_ = true;
-    else if (what == "accel") itrace_accel_ = true;
-    else if (what == "all") itrace_host_ = itrace_accel_ = true;
-    else throw ConfigError("--itrace " + o.itrace + ": expected host, accel or all (optionally :FILE)");
-    if (itrace_path_.empty()) throw ConfigError("--itrace " + o.itrace + ": empty file name");
+    const auto [what, file] = split_spec(o.itrace, "-");
+    itrace_path_ = file;
+    itrace_host_ = what != "accel";
+    itrace_accel_ = what != "host";
     try {
       itrace_ = std::make_unique<trace::InstrTrace>(itrace_path_);
     } catch (const std::runtime_error& e) {
