@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <set>
@@ -229,6 +230,11 @@ class Generator {
   // onward). Returns nothing; throws for a backward transfer (the placement never makes one).
   void relay(unsigned src, uint32_t saddr, unsigned dst, uint32_t daddr, unsigned len, unsigned count,
              const std::string& what);
+  // The hops src -> src+1 -> ... -> last; `at(k)` gives tile k's buffer address and receive
+  // count. Throws for last < src (the layout never makes a backward transfer).
+  static void check_forward(unsigned src, unsigned dst, const std::string& what);
+  void hop_chain(unsigned src, uint32_t saddr, unsigned last, unsigned len, const std::string& what,
+                 const std::function<std::pair<uint32_t, unsigned>(unsigned)>& at);
   // Produce a value on its source tile: its words at `addr` (already written there with the
   // right count), then one relay to the farthest tile that loads it, dropping copies (with
   // their load counts) on the tiles in between that load it.
@@ -327,36 +333,43 @@ void Generator::emit_transfer(unsigned src, uint32_t saddr, unsigned dst, uint32
   }
 }
 
-void Generator::relay(unsigned src, uint32_t saddr, unsigned dst, uint32_t daddr, unsigned len, unsigned count,
-                      const std::string& what) {
+void Generator::check_forward(unsigned src, unsigned dst, const std::string& what) {
   if (dst < src)
     throw CompileError(fmt::format("internal: {} would flow backwards from tile {} to tile {}", what, src, dst));
+}
+
+void Generator::hop_chain(unsigned src, uint32_t saddr, unsigned last, unsigned len, const std::string& what,
+                          const std::function<std::pair<uint32_t, unsigned>(unsigned)>& at) {
+  check_forward(src, last, what);
   uint32_t from = saddr;
-  for (unsigned k = src + 1; k <= dst; ++k) {
-    const uint32_t a = k == dst ? daddr : alloc(k, len, what + " (relay)");
-    emit_transfer(k - 1, from, k, a, len, k == dst ? count : 1, what);
-    from = a;
+  for (unsigned k = src + 1; k <= last; ++k) {
+    const auto [addr, count] = at(k);
+    emit_transfer(k - 1, from, k, addr, len, count, what);
+    from = addr;
   }
+}
+
+void Generator::relay(unsigned src, uint32_t saddr, unsigned dst, uint32_t daddr, unsigned len, unsigned count,
+                      const std::string& what) {
+  hop_chain(src, saddr, dst, len, what, [&](unsigned k) -> std::pair<uint32_t, unsigned> {
+    if (k == dst) return {daddr, count};
+    return {alloc(k, len, what + " (relay)"), 1};
+  });
 }
 
 void Generator::distribute(Value& v) {
   unsigned last = v.src_tile;
   for (auto& [tile, n] : v.loads) {
-    if (tile == v.src_tile) continue;
-    if (tile < v.src_tile)
-      throw CompileError(fmt::format("internal: {} would flow backwards from tile {} to tile {}", v.name,
-                                     v.src_tile, tile));
+    check_forward(v.src_tile, tile, v.name);
     last = std::max(last, tile);
   }
-  uint32_t from = v.addr.at(v.src_tile);
-  for (unsigned k = v.src_tile + 1; k <= last; ++k) {
+  hop_chain(v.src_tile, v.addr.at(v.src_tile), last, v.len, v.name, [&](unsigned k) -> std::pair<uint32_t, unsigned> {
     auto it = v.loads.find(k);
     const unsigned n = it == v.loads.end() ? 0 : it->second;
     const uint32_t a = alloc(k, v.len, n ? v.name : v.name + " (relay)");
     if (n) v.addr[k] = a;
-    emit_transfer(k - 1, from, k, a, v.len, n + (k < last ? 1 : 0), v.name);
-    from = a;
-  }
+    return {a, n + (k < last ? 1 : 0)};
+  });
 }
 
 void Generator::place() {
