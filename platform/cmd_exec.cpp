@@ -20,6 +20,7 @@
 #include "isa/npy.h"
 #include "run_report.h"
 #include "progress.h"
+#include "time_value.h"
 #include "tracing.h"
 
 namespace pumavp {
@@ -54,17 +55,6 @@ std::vector<int16_t> tensor_words(const isa::NpyArray& a, unsigned frac_bits, co
   return w;
 }
 
-sc_core::sc_time parse_limit(const std::string& s) {
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  const std::string unit = end ? end : "";
-  if (end == s.c_str() || v <= 0) throw ConfigError("--max-time: cannot parse '" + s + "'");
-  if (unit == "s") return sc_core::sc_time(v, sc_core::SC_SEC);
-  if (unit == "ms") return sc_core::sc_time(v, sc_core::SC_MS);
-  if (unit == "us") return sc_core::sc_time(v, sc_core::SC_US);
-  if (unit == "ns") return sc_core::sc_time(v, sc_core::SC_NS);
-  throw ConfigError("--max-time: unknown unit in '" + s + "' (use s, ms, us or ns)");
-}
 
 int do_exec(const ExecOptions& o) {
   o.trace.check();
@@ -161,7 +151,7 @@ int do_exec(const ExecOptions& o) {
       if ((code = s.driver.dma(s.driver.window_addr(b.t.tile, b.t.addr), b.host_addr, 2 * b.t.len))) return;
   };
   const auto wall0 = std::chrono::steady_clock::now();
-  const bool finished = sys.run(parse_limit(o.max_time));
+  const bool finished = sys.run(parse_time_value(o.max_time, "--max-time"));
   RunSummary summary;
   summary.sim_time_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
   summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();

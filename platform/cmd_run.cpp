@@ -23,6 +23,7 @@
 #include "progress.h"
 #include "tracing.h"
 #include "soc.h"
+#include "time_value.h"
 
 namespace pumavp {
 
@@ -39,25 +40,6 @@ struct RunOptions {
   TraceOptions trace;
 };
 
-// "10ms", "2s", "1.5us", "500ns"; throws ConfigError on anything else.
-sc_core::sc_time parse_time(const std::string& s) {
-  size_t i = 0;
-  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
-  const std::string num = s.substr(0, i), unit = s.substr(i);
-  double v = 0;
-  try {
-    size_t used = 0;
-    v = std::stod(num, &used);
-    if (used != num.size()) throw std::invalid_argument(s);
-  } catch (const std::exception&) {
-    throw ConfigError("--max-time: cannot parse '" + s + "' (expected e.g. 10ms, 2s, 500us, 100ns)");
-  }
-  if (unit == "s") return sc_core::sc_time(v, sc_core::SC_SEC);
-  if (unit == "ms") return sc_core::sc_time(v, sc_core::SC_MS);
-  if (unit == "us") return sc_core::sc_time(v, sc_core::SC_US);
-  if (unit == "ns") return sc_core::sc_time(v, sc_core::SC_NS);
-  throw ConfigError("--max-time: unknown or missing unit in '" + s + "' (use s, ms, us or ns)");
-}
 
 // The GDB server's view of the ISS.
 class CoreGdbTarget : public host::GdbTarget {
@@ -85,7 +67,7 @@ class CoreGdbTarget : public host::GdbTarget {
 int do_run(const RunOptions& o) {
   o.trace.check();
   PlatformConfig cfg = o.config.empty() ? default_config(o.sets) : load_config(o.config, o.sets);
-  const sc_core::sc_time max_time = o.max_time.empty() ? sc_core::SC_ZERO_TIME : parse_time(o.max_time);
+  const sc_core::sc_time max_time = o.max_time.empty() ? sc_core::SC_ZERO_TIME : parse_time_value(o.max_time, "--max-time");
   const host::ElfFile elf = host::ElfFile::read_file(o.firmware);
 
   Soc soc("soc", cfg);

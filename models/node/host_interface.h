@@ -73,6 +73,8 @@ class HostInterface : public sc_core::sc_module {
     window_base_ = window_base;
   }
 
+  // The CSR block as declared (offsets, names, access), e.g. to check the firmware headers.
+  const RegisterTable& registers() const { return regs_; }
   uint32_t status() const { return status_; }
   uint32_t error_code() const { return regs_.registers().at(csr::ERROR_CODE).value; }
   const std::string& last_error_message() const { return error_message_; }
