@@ -1,4 +1,5 @@
 #include "isa/assembler.h"
+#include "isa/opcode_table.h"
 
 #include <algorithm>
 #include <cctype>
@@ -509,25 +510,31 @@ void Assembler::core_instr(const std::string& base, const std::string& sub, unsi
     }
     return true;
   };
+  // mnemonic lookup: the opcode table (opcodes.def)
+  const OpcodeInfo* row = find_mnemonic(base, Stream::Core);
+  if (!row) {
+    if (find_mnemonic(base, Stream::Tile))
+      error(mcol, "'" + base + "' is a tile instruction, not allowed in a .core section");
+    else
+      error(mcol, "unknown mnemonic '" + mnem + "'");
+    p.bad = true;
+    return;
+  }
+  in.opcode = row->opcode;
   bool ok = true;
-  if (base == "nop" || base == "halt") {
-    in.opcode = base == "nop" ? Opcode::Nop : Opcode::Halt;
+  if (in.opcode == Opcode::Nop || in.opcode == Opcode::Halt) {
     ok = no_sub() && parse_ops(mnem, mcol, toks, 0, 0, {}, ops);
-  } else if (base == "set") {
-    in.opcode = Opcode::Set;
+  } else if (in.opcode == Opcode::Set) {
     ok = no_sub() && parse_ops(mnem, mcol, toks, 2, 2, {"vec"}, ops) &&
          addr(ops.pos[0], in.dest, "destination") && eval_imm(ops.pos[1], in.imm) && vec_only();
-  } else if (base == "copy") {
-    in.opcode = Opcode::Copy;
+  } else if (in.opcode == Opcode::Copy) {
     ok = no_sub() && parse_ops(mnem, mcol, toks, 2, 2, {"vec"}, ops) &&
          addr(ops.pos[0], in.dest, "destination") && addr(ops.pos[1], in.src1, "source") && vec_only();
-  } else if (base == "load") {
-    in.opcode = Opcode::Load;
+  } else if (in.opcode == Opcode::Load) {
     ok = no_sub() && parse_ops(mnem, mcol, toks, 2, 2, {"width", "vec", "len"}, ops) &&
          addr(ops.pos[0], in.dest, "destination") && addr(ops.pos[1], in.src1, "address register") &&
          width_vec(ops, in.width, in.vec);
-  } else if (base == "store") {
-    in.opcode = Opcode::Store;
+  } else if (in.opcode == Opcode::Store) {
     in.count = 1;
     ok = no_sub() && parse_ops(mnem, mcol, toks, 2, 2, {"count", "width", "vec", "len"}, ops) &&
          addr(ops.pos[0], in.dest, "address register") && addr(ops.pos[1], in.src1, "source") &&
@@ -536,9 +543,8 @@ void Assembler::core_instr(const std::string& base, const std::string& sub, unsi
       ok = eval_range(ops.kv["count"], 1, 8191, v, "count");
       in.count = uint16_t(v);
     }
-  } else if (base == "alu" || base == "alui") {
-    bool imm = base == "alui";
-    in.opcode = imm ? Opcode::Alui : Opcode::Alu;
+  } else if (in.opcode == Opcode::Alu || in.opcode == Opcode::Alui) {
+    bool imm = in.opcode == Opcode::Alui;
     int code = -1;
     for (unsigned c = 0; c < kNumAluOps; ++c)
       if (sub == alu_op_name(c)) code = int(c);
@@ -573,8 +579,7 @@ void Assembler::core_instr(const std::string& base, const std::string& sub, unsi
         }
       }
     }
-  } else if (base == "aluint") {
-    in.opcode = Opcode::AluInt;
+  } else if (in.opcode == Opcode::AluInt) {
     int code = -1;
     for (unsigned c = 0; c < kNumAluIntOps; ++c)
       if (sub == aluint_op_name(c)) code = int(c);
@@ -587,8 +592,7 @@ void Assembler::core_instr(const std::string& base, const std::string& sub, unsi
     in.op = uint8_t(code);
     ok = parse_ops(mnem, mcol, toks, 3, 3, {}, ops) && addr(ops.pos[0], in.dest, "destination") &&
          addr(ops.pos[1], in.src1, "source 1") && addr(ops.pos[2], in.src2, "source 2");
-  } else if (base == "mvm" || base == "crs") {
-    in.opcode = base == "mvm" ? Opcode::Mvm : Opcode::Crs;
+  } else if (in.opcode == Opcode::Mvm || in.opcode == Opcode::Crs) {
     std::vector<std::string> keys = {"mask"};
     if (base == "mvm") keys = {"mask", "filter", "stride"};
     ok = no_sub() && parse_ops(mnem, mcol, toks, 0, 0, keys, ops);
@@ -610,8 +614,7 @@ void Assembler::core_instr(const std::string& base, const std::string& sub, unsi
       if (ok) ok = eval_range(ops.kv["stride"], 0, 8191, v, "stride");
       in.stride = uint16_t(v);
     }
-  } else if (base == "mcu") {
-    in.opcode = Opcode::Mcu;
+  } else if (in.opcode == Opcode::Mcu) {
     ok = no_sub() && parse_ops(mnem, mcol, toks, 0, 0, {"u0", "u1", "u2", "u3", "u4", "u5"}, ops);
     for (auto& kv : ops.kv) {
       if (!ok) break;
@@ -637,12 +640,10 @@ void Assembler::core_instr(const std::string& base, const std::string& sub, unsi
       error(mcol, "mcu needs at least one uM=FLAGS operand");
       ok = false;
     }
-  } else if (base == "jmp") {
-    in.opcode = Opcode::Jmp;
+  } else if (in.opcode == Opcode::Jmp) {
     ok = no_sub() && parse_ops(mnem, mcol, toks, 1, 1, {}, ops);
     if (ok) p.target = ops.pos[0];
-  } else if (base == "brn") {
-    in.opcode = Opcode::Brn;
+  } else if (in.opcode == Opcode::Brn) {
     int code = -1;
     for (unsigned c = 0; c < kNumBrnOps; ++c)
       if (sub == brn_op_name(c)) code = int(c);
@@ -656,12 +657,6 @@ void Assembler::core_instr(const std::string& base, const std::string& sub, unsi
     ok = parse_ops(mnem, mcol, toks, 3, 3, {}, ops) && addr(ops.pos[0], in.src1, "source 1") &&
          addr(ops.pos[1], in.src2, "source 2");
     if (ok) p.target = ops.pos[2];
-  } else if (base == "send" || base == "receive") {
-    error(mcol, "'" + base + "' is a tile instruction, not allowed in a .core section");
-    ok = false;
-  } else {
-    error(mcol, "unknown mnemonic '" + mnem + "'");
-    ok = false;
   }
   if (!ok) p.bad = true;
 }
@@ -673,16 +668,23 @@ void Assembler::tile_instr(const std::string& base, const std::string& sub, unsi
   int64_t v = 0;
   std::string mnem = sub.empty() ? base : base + "." + sub;
   bool ok = true;
-  if (!sub.empty() && (base == "send" || base == "receive" || base == "halt")) {
+  const OpcodeInfo* row = find_mnemonic(base, Stream::Tile);
+  if (!sub.empty() && row) {
     error(mcol, "'" + base + "' takes no '." + sub + "' suffix");
     p.bad = true;
     return;
   }
-  if (base == "halt") {
+  if (!row) {
+    if (find_mnemonic(base, Stream::Core))
+      error(mcol, "'" + mnem + "' is a core instruction, not allowed in a .tile section");
+    else
+      error(mcol, "unknown mnemonic '" + mnem + "'");
+    ok = false;
+  } else if (row->opcode == Opcode::TileHalt) {
     in.opcode = Opcode::TileHalt;
     ok = parse_ops(mnem, mcol, toks, 0, 0, {}, ops);
-  } else if (base == "send" || base == "receive") {
-    bool send = base == "send";
+  } else if (row->opcode == Opcode::Send || row->opcode == Opcode::Receive) {
+    bool send = row->opcode == Opcode::Send;
     in.opcode = send ? Opcode::Send : Opcode::Receive;
     if (send)
       ok = parse_ops(mnem, mcol, toks, 3, 3, {"width", "vec", "len"}, ops);
@@ -711,16 +713,6 @@ void Assembler::tile_instr(const std::string& base, const std::string& sub, unsi
       }
     }
     if (ok) ok = width_vec(ops, in.width, in.vec);
-  } else if (opcode_name(Opcode::Nop) && (base == "nop" || base == "set" || base == "copy" ||
-                                          base == "load" || base == "store" || base == "alu" ||
-                                          base == "alui" || base == "aluint" || base == "mvm" ||
-                                          base == "mcu" || base == "crs" || base == "jmp" ||
-                                          base == "brn")) {
-    error(mcol, "'" + mnem + "' is a core instruction, not allowed in a .tile section");
-    ok = false;
-  } else {
-    error(mcol, "unknown mnemonic '" + mnem + "'");
-    ok = false;
   }
   if (!ok) p.bad = true;
 }

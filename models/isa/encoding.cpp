@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "isa/opcode_table.h"
+
 namespace pumavp::isa {
 
 namespace {
@@ -32,38 +34,8 @@ struct Mn {
   std::string str() const { return b ? std::string(a) + "." + b : std::string(a); }
 };
 
-// A field of an instruction format.
-struct Fld {
-  const char* name;
-  uint8_t lo, bits;
-};
-// Formats (isa.md §4.1, §5). Field index order matters for the `used` bit sets below.
-const Fld kFmtR[] = {{"op", 6, 5},    {"dest", 11, 13}, {"src1", 24, 13},
-                     {"src2", 37, 13}, {"src3", 50, 4},  {"vec", 54, 10}};
-const Fld kFmtI[] = {{"op", 6, 5},   {"dest", 11, 13},         {"src1", 24, 13},
-                     {"imm", 37, 16}, {"reserved [53]", 53, 1}, {"vec", 54, 10}};
-const Fld kFmtM[] = {{"reserved [10:6]", 6, 5}, {"dest", 11, 13}, {"src1", 24, 13},
-                     {"count", 37, 13},         {"width", 50, 4}, {"vec", 54, 10}};
-const Fld kFmtV[] = {{"mask", 6, 8},
-                     {"reserved [23:14]", 14, 10},
-                     {"filter", 24, 13},
-                     {"stride", 37, 13},
-                     {"reserved [63:50]", 50, 14}};
-const Fld kFmtP[] = {{"u0", 6, 3},  {"u1", 9, 3},  {"u2", 12, 3},
-                     {"u3", 15, 3}, {"u4", 18, 3}, {"u5", 21, 3},
-                     {"reserved [63:24]", 24, 40}};
-const Fld kFmtC[] = {{"mask", 6, 8}, {"reserved [63:14]", 14, 50}};
-const Fld kFmtB[] = {{"op", 6, 5},
-                     {"reserved [23:11]", 11, 13},
-                     {"src1", 24, 13},
-                     {"src2", 37, 13},
-                     {"target", 50, 14}};
-const Fld kFmtN[] = {{"reserved [63:6]", 6, 58}};
-const Fld kFmtSend[] = {{"mem", 6, 16},   {"fifo", 22, 8}, {"target", 30, 16},
-                        {"width", 46, 4}, {"vec", 50, 10}, {"reserved [63:60]", 60, 4}};
-const Fld kFmtRecv[] = {{"mem", 6, 16},   {"fifo", 22, 8}, {"count", 30, 16},
-                        {"width", 46, 4}, {"vec", 50, 10}, {"reserved [63:60]", 60, 4}};
-
+using Fld = FormatField;
+const FormatInfo& fmt_of(const OpcodeInfo* row) { return format_info(row->format); }
 
 std::string hex64(uint64_t w) {
   char b[24];
@@ -72,10 +44,10 @@ std::string hex64(uint64_t w) {
 }
 
 // Check that every field of `fmt` not in `used` (bit i = field i) is zero.
-template <size_t N>
-bool check_unused(uint64_t w, const Fld (&fmt)[N], unsigned used, const Mn& mnem,
+bool check_unused(uint64_t w, const FormatInfo& f, unsigned used, const Mn& mnem,
                   IsaError& err) {
-  for (size_t i = 0; i < N; ++i) {
+  const Fld* fmt = f.fields;
+  for (size_t i = 0; i < f.count; ++i) {
     if (used & (1u << i)) continue;
     uint64_t v = get(w, fmt[i].lo, fmt[i].bits);
     if (v) {
@@ -159,44 +131,13 @@ const char* aluint_op_name(unsigned code) {
 const char* brn_op_name(unsigned code) { return code < kNumBrnOps ? kBrn[code] : nullptr; }
 
 const char* opcode_class(Opcode op) {
-  switch (op) {
-    case Opcode::Mvm:
-    case Opcode::Mcu:
-    case Opcode::Crs: return "mvm";
-    case Opcode::Alu:
-    case Opcode::Alui: return "vfu";
-    case Opcode::AluInt: return "sfu";
-    case Opcode::Load:
-    case Opcode::Store: return "mem";
-    case Opcode::Set:
-    case Opcode::Copy: return "rf";
-    case Opcode::Send:
-    case Opcode::Receive: return "noc";
-    default: return "control";
-  }
+  const OpcodeInfo* r = opcode_info(op);
+  return r ? r->cls : "control";
 }
 
 const char* opcode_name(Opcode op) {
-  switch (op) {
-    case Opcode::Nop: return "nop";
-    case Opcode::Halt: return "halt";
-    case Opcode::Set: return "set";
-    case Opcode::Copy: return "copy";
-    case Opcode::Load: return "load";
-    case Opcode::Store: return "store";
-    case Opcode::Alu: return "alu";
-    case Opcode::Alui: return "alui";
-    case Opcode::AluInt: return "aluint";
-    case Opcode::Mvm: return "mvm";
-    case Opcode::Mcu: return "mcu";
-    case Opcode::Crs: return "crs";
-    case Opcode::Jmp: return "jmp";
-    case Opcode::Brn: return "brn";
-    case Opcode::Send: return "send";
-    case Opcode::Receive: return "receive";
-    case Opcode::TileHalt: return "halt";
-    default: return nullptr;
-  }
+  const OpcodeInfo* r = opcode_info(op);
+  return r ? r->mnemonic : nullptr;
 }
 
 bool CoreInstr::operator==(const CoreInstr& o) const {
@@ -213,107 +154,92 @@ bool TileInstr::operator==(const TileInstr& o) const {
          count == o.count && width == o.width && vec == o.vec;
 }
 
-uint64_t encode(const CoreInstr& in) {
-  using namespace field;
-  uint64_t w = put(uint64_t(in.opcode), kOpcodeShift, kOpcodeBits);
-  auto vecf = [&] { return put(uint64_t(in.vec) - 1, kVecShift, kVecBits); };
-  switch (in.opcode) {
-    case Opcode::Set:
-      w |= put(in.dest, kDestShift, kAddrBits) | put(in.imm, kImmShift, kImmBits) | vecf();
-      break;
-    case Opcode::Copy:
-      w |= put(in.dest, kDestShift, kAddrBits) | put(in.src1, kSrc1Shift, kAddrBits) | vecf();
-      break;
-    case Opcode::Load:
-    case Opcode::Store:
-      w |= put(in.dest, kDestShift, kAddrBits) | put(in.src1, kSrc1Shift, kAddrBits) |
-           put(in.opcode == Opcode::Store ? in.count : 0, kSrc2Shift, kAddrBits) |
-           put(uint64_t(in.width) - 1, kWidthShift, kWidthBits) | vecf();
-      break;
-    case Opcode::Alu:
-      w |= put(in.op, kOpShift, kOpBits) | put(in.dest, kDestShift, kAddrBits) |
-           put(in.src1, kSrc1Shift, kAddrBits) | put(in.src2, kSrc2Shift, kAddrBits) |
-           put(in.src3, kSrc3Shift, kSrc3Bits) | vecf();
-      break;
-    case Opcode::Alui:
-      w |= put(in.op, kOpShift, kOpBits) | put(in.dest, kDestShift, kAddrBits) |
-           put(in.src1, kSrc1Shift, kAddrBits) | put(in.imm, kImmShift, kImmBits) | vecf();
-      break;
-    case Opcode::AluInt:
-      w |= put(in.op, kOpShift, kOpBits) | put(in.dest, kDestShift, kAddrBits) |
-           put(in.src1, kSrc1Shift, kAddrBits) | put(in.src2, kSrc2Shift, kAddrBits);
-      break;
-    case Opcode::Mvm:
-      w |= put(in.mask, kMaskShift, kMaskBits) | put(in.filter, 24, 13) | put(in.stride, 37, 13);
-      break;
-    case Opcode::Mcu:
-      for (unsigned k = 0; k < kMaxMcus; ++k) w |= put(in.mcu[k], 6 + 3 * k, 3);
-      break;
-    case Opcode::Crs: w |= put(in.mask, kMaskShift, kMaskBits); break;
-    case Opcode::Jmp: w |= put(in.target, kTargetShift, kTargetBits); break;
-    case Opcode::Brn:
-      w |= put(in.op, kOpShift, kOpBits) | put(in.src1, kSrc1Shift, kAddrBits) |
-           put(in.src2, kSrc2Shift, kAddrBits) | put(in.target, kTargetShift, kTargetBits);
-      break;
-    default: break;
-  }
+namespace {
+// Per-format field packing: every field of the row's format that one of its operands names.
+template <class Instr>
+uint64_t encode_fields(const Instr& in, Stream s) {
+  uint64_t w = put(uint64_t(in.opcode), field::kOpcodeShift, field::kOpcodeBits);
+  const OpcodeInfo* row = opcode_info(unsigned(in.opcode), s);
+  if (!row) return w;
+  const FormatInfo& f = format_info(row->format);
+  unsigned used = format_used(*row, false, 0);
+  for (unsigned i = 0; i < f.count; ++i)
+    if (used & (1u << i))
+      w |= put(get_field(in, f.fields[i].field, f.fields[i].idx) - f.fields[i].bias,
+               f.fields[i].lo, f.fields[i].bits);
   return w;
 }
+template <class Instr>
+void decode_fields(uint64_t w, const OpcodeInfo& row, Instr& in) {
+  const FormatInfo& f = format_info(row.format);
+  unsigned used = format_used(row, false, 0);
+  for (unsigned i = 0; i < f.count; ++i)
+    if (used & (1u << i))
+      set_field(in, f.fields[i].field, f.fields[i].idx,
+                get(w, f.fields[i].lo, f.fields[i].bits) + f.fields[i].bias);
+}
+// Name of a row in "wrong stream" messages ("tile halt" vs the core "halt").
+std::string stream_name(const OpcodeInfo& r) {
+  Stream other = r.stream == Stream::Core ? Stream::Tile : Stream::Core;
+  return find_mnemonic(r.mnemonic, other) ? std::string(r.stream == Stream::Tile ? "tile " : "core ") + r.mnemonic
+                                          : std::string(r.mnemonic);
+}
+}  // namespace
 
-uint64_t encode(const TileInstr& in) {
-  using namespace field;
-  uint64_t w = put(uint64_t(in.opcode), kOpcodeShift, kOpcodeBits);
-  if (in.opcode == Opcode::Send || in.opcode == Opcode::Receive) {
-    w |= put(in.mem, kTMemShift, kTMemBits) | put(in.fifo, kTFifoShift, kTFifoBits) |
-         put(in.opcode == Opcode::Send ? in.target : in.count, kTTargetShift, kTTargetBits) |
-         put(uint64_t(in.width) - 1, kTWidthShift, kTWidthBits) |
-         put(uint64_t(in.vec) - 1, kTVecShift, kTVecBits);
-  }
-  return w;
-}
+uint64_t encode(const CoreInstr& in) { return encode_fields(in, Stream::Core); }
+uint64_t encode(const TileInstr& in) { return encode_fields(in, Stream::Tile); }
 
 Decoded<CoreInstr> decode_core(uint64_t w, const Geometry& g) {
   Decoded<CoreInstr> r;
   CoreInstr& in = r.instr;
   IsaError& err = r.error;
   unsigned opc = unsigned(get(w, 0, 6));
-  in.opcode = static_cast<Opcode>(opc);
-  in.op = uint8_t(get(w, 6, 5));
-  in.dest = uint16_t(get(w, 11, 13));
-  in.src1 = uint16_t(get(w, 24, 13));
-  const uint32_t f_src2 = uint32_t(get(w, 37, 13));
-  const uint32_t vec = uint32_t(get(w, 54, 10)) + 1;
-  const char* mnem = opcode_name(in.opcode);
-  auto reset_unused = [&] { in.op = 0; in.dest = 0; in.src1 = 0; };
-
-  if (opc >= 0x20 && opc <= 0x22) {
-    fail(err, ErrorCode::IllegalInstr,
-         std::string("illegal opcode: 0x") + (opc == 0x20 ? "20 (send)" : opc == 0x21 ? "21 (receive)" : "22 (tile halt)") +
-             " is a tile instruction, not allowed in a core program");
-    r.instr = CoreInstr{};
-    return r;
-  }
-  if (opc == 0 || opc > 0x0E) {
+  const OpcodeInfo* row = opcode_info(opc, Stream::Core);
+  if (!row) {
     char b[128];
-    std::snprintf(b, sizeof b, "illegal opcode: 0x%02x is %s", opc,
-                  opc == 0 ? "the illegal opcode 0 (empty instruction memory?)" : "undefined");
+    if (const OpcodeInfo* t = opcode_info(opc, Stream::Tile))
+      std::snprintf(b, sizeof b, "illegal opcode: 0x%02x (%s) is a tile instruction, not allowed in a core program",
+                    opc, stream_name(*t).c_str());
+    else
+      std::snprintf(b, sizeof b, "illegal opcode: 0x%02x is %s", opc,
+                    opc == 0 ? "the illegal opcode 0 (empty instruction memory?)" : "undefined");
     fail(err, ErrorCode::IllegalInstr, b);
-    r.instr = CoreInstr{};
     return r;
   }
-
-  switch (in.opcode) {
-    case Opcode::Nop:
-    case Opcode::Halt:
-      reset_unused();
-      check_unused(w, kFmtN, 0, mnem, err);
+  in.opcode = row->opcode;
+  decode_fields(w, *row, in);
+  const uint32_t vec = in.vec;
+  // sub-op (checked before the reserved bits: the used fields depend on it)
+  switch (row->sub) {
+    case SubOp::Alu:
+      if (alu_arity(in.op) < 0)
+        fail(err, ErrorCode::IllegalInstr,
+             "bad sub-op: alu op " + std::to_string(in.op) + " is undefined (0..26)");
       break;
+    case SubOp::AluImm:
+      if (!alui_allowed(in.op))
+        fail(err, ErrorCode::IllegalInstr,
+             "bad sub-op: alui op " + std::to_string(in.op) +
+                 (alu_op_name(in.op) ? std::string(" (") + alu_op_name(in.op) + ")" : std::string()) +
+                 " is not allowed in alui (only the binary ops 0-3, 6-8, 10-17)");
+      break;
+    case SubOp::AluInt:
+      if (in.op >= kNumAluIntOps)
+        fail(err, ErrorCode::IllegalInstr,
+             "bad sub-op: aluint op " + std::to_string(in.op) + " is undefined (0..10)");
+      break;
+    case SubOp::Brn:
+      if (in.op >= kNumBrnOps)
+        fail(err, ErrorCode::IllegalInstr,
+             "bad sub-op: brn condition " + std::to_string(in.op) + " is undefined (0..5)");
+      break;
+    case SubOp::None: break;
+  }
+  const Mn m(row->mnemonic, sub_op_name(row->sub, in.op));
+  if (!err) check_unused(w, fmt_of(row), format_used(*row, true, in.op), m, err);
+  if (!err) switch (in.opcode) {
     case Opcode::Set:
-      in.op = 0; in.src1 = 0;
-      in.imm = uint16_t(get(w, 37, 16));
-      in.vec = uint16_t(vec);
-      if (!check_unused(w, kFmtI, 0b101010, mnem, err)) break;
-      if (!check_vector(g, mnem, "destination", in.dest, vec, err)) break;
+      if (!check_vector(g, m, "destination", in.dest, vec, err)) break;
       if (g.region_of(in.dest) != Region::RF)
         fail(err, ErrorCode::AddressRange,
              "operand address: set destination " + range_text(in.dest, vec) +
@@ -321,50 +247,27 @@ Decoded<CoreInstr> decode_core(uint64_t w, const Geometry& g) {
                  std::to_string(g.operand_space() - 1) + ")");
       break;
     case Opcode::Copy:
-      in.op = 0;
-      in.vec = uint16_t(vec);
-      if (!check_unused(w, kFmtR, 0b100110, mnem, err)) break;
-      if (!check_vector(g, mnem, "destination", in.dest, vec, err)) break;
-      check_vector(g, mnem, "source", in.src1, vec, err);
+      if (!check_vector(g, m, "destination", in.dest, vec, err)) break;
+      check_vector(g, m, "source", in.src1, vec, err);
       break;
     case Opcode::Load:
     case Opcode::Store: {
-      in.op = 0;
-      in.vec = uint16_t(vec);
-      in.width = uint8_t(get(w, 50, 4) + 1);
-      bool store = in.opcode == Opcode::Store;
-      if (!check_unused(w, kFmtM, store ? 0b111110 : 0b110110, mnem, err)) break;
       uint32_t n = uint32_t(in.width) * vec;
-      if (store) {
-        in.count = uint16_t(f_src2);
+      if (in.opcode == Opcode::Store) {
         if (in.count == 0) {
           fail(err, ErrorCode::IllegalInstr, "bad field: store count is 0 (must be 1..8191)");
           break;
         }
-        if (!check_scalar(g, mnem, "address register", in.dest, err)) break;
-        check_vector(g, mnem, "source", in.src1, n, err);
+        if (!check_scalar(g, m, "address register", in.dest, err)) break;
+        check_vector(g, m, "source", in.src1, n, err);
       } else {
-        if (!check_vector(g, mnem, "destination", in.dest, n, err)) break;
-        check_scalar(g, mnem, "address register", in.src1, err);
+        if (!check_vector(g, m, "destination", in.dest, n, err)) break;
+        check_scalar(g, m, "address register", in.src1, err);
       }
       break;
     }
     case Opcode::Alu: {
-      in.vec = uint16_t(vec);
       int ar = alu_arity(in.op);
-      if (ar < 0) {
-        fail(err, ErrorCode::IllegalInstr,
-             "bad sub-op: alu op " + std::to_string(in.op) + " is undefined (0..26)");
-        break;
-      }
-      in.src2 = uint16_t(f_src2);
-      in.src3 = uint8_t(get(w, 50, 4));
-      unsigned used = 0b100011;  // op, dest, vec
-      if (ar >= 1) used |= 0b100;
-      if (ar >= 2) used |= 0b1000;
-      if (alu_uses_src3(in.op)) used |= 0b10000;
-      Mn m("alu", alu_op_name(in.op));
-      if (!check_unused(w, kFmtR, used, m, err)) break;
       if (in.op == uint8_t(AluOp::Subs) && in.src3 == 0) {
         fail(err, ErrorCode::IllegalInstr, "bad sub-op: alu.subs stride (src3) must be 1..15, not 0");
         break;
@@ -377,43 +280,17 @@ Decoded<CoreInstr> decode_core(uint64_t w, const Geometry& g) {
       if (ar >= 2) check_vector(g, m, "source 2", in.src2, vec, err);
       break;
     }
-    case Opcode::Alui: {
-      in.vec = uint16_t(vec);
-      in.imm = uint16_t(get(w, 37, 16));
-      if (!alui_allowed(in.op)) {
-        fail(err, ErrorCode::IllegalInstr,
-             "bad sub-op: alui op " + std::to_string(in.op) +
-                 (alu_op_name(in.op) ? std::string(" (") + alu_op_name(in.op) + ")" : std::string()) +
-                 " is not allowed in alui (only the binary ops 0-3, 6-8, 10-17)");
-        break;
-      }
-      Mn m("alui", alu_op_name(in.op));
-      if (!check_unused(w, kFmtI, 0b101111, m, err)) break;
+    case Opcode::Alui:
       if (!check_vector(g, m, "destination", in.dest, vec, err)) break;
       check_vector(g, m, "source", in.src1, vec, err);
       break;
-    }
-    case Opcode::AluInt: {
-      if (in.op >= kNumAluIntOps) {
-        fail(err, ErrorCode::IllegalInstr,
-             "bad sub-op: aluint op " + std::to_string(in.op) + " is undefined (0..10)");
-        break;
-      }
-      in.src2 = uint16_t(f_src2);
-      Mn m("aluint", aluint_op_name(in.op));
-      if (!check_unused(w, kFmtR, 0b001111, m, err)) break;
+    case Opcode::AluInt:
       if (!check_scalar(g, m, "destination", in.dest, err)) break;
       if (!check_scalar(g, m, "source 1", in.src1, err)) break;
       check_scalar(g, m, "source 2", in.src2, err);
       break;
-    }
-    case Opcode::Mvm: {
-      reset_unused();
-      in.mask = uint8_t(get(w, 6, 8));
-      in.filter = uint16_t(get(w, 24, 13));
-      in.stride = uint16_t(get(w, 37, 13));
-      if (!check_unused(w, kFmtV, 0b01101, mnem, err)) break;
-      if (!check_mvmu_mask(g, mnem, in.mask, err)) break;
+    case Opcode::Mvm:
+      if (!check_mvmu_mask(g, "mvm", in.mask, err)) break;
       if (!(in.filter == 0 && in.stride == 0) &&
           !(in.stride > 0 && in.stride < in.filter && in.filter <= g.xbar_size))
         fail(err, ErrorCode::IllegalInstr,
@@ -421,13 +298,9 @@ Decoded<CoreInstr> decode_core(uint64_t w, const Geometry& g) {
                  std::to_string(in.stride) + " (need both 0, or 0 < stride < filter <= " +
                  std::to_string(g.xbar_size) + ")");
       break;
-    }
     case Opcode::Mcu: {
-      reset_unused();
-      if (!check_unused(w, kFmtP, 0b0111111, mnem, err)) break;
       bool any = false;
       for (unsigned k = 0; k < kMaxMcus; ++k) {
-        in.mcu[k] = uint8_t(get(w, 6 + 3 * k, 3));
         if (!in.mcu[k]) continue;
         any = true;
         if (k >= g.num_mvmu) {
@@ -447,36 +320,17 @@ Decoded<CoreInstr> decode_core(uint64_t w, const Geometry& g) {
       break;
     }
     case Opcode::Crs:
-      reset_unused();
-      in.mask = uint8_t(get(w, 6, 8));
-      if (!check_unused(w, kFmtC, 0b01, mnem, err)) break;
       if (!g.panther) {
         fail(err, ErrorCode::IllegalInstr, "bad field: crs is a PANTHER instruction (PANTHER disabled)");
         break;
       }
-      check_mvmu_mask(g, mnem, in.mask, err);
+      check_mvmu_mask(g, "crs", in.mask, err);
       break;
-    case Opcode::Jmp:
-      reset_unused();
-      in.target = uint16_t(get(w, 50, 14));
-      check_unused(w, kFmtB, 0b10000, mnem, err);
-      break;
-    case Opcode::Brn: {
-      in.dest = 0;
-      if (in.op >= kNumBrnOps) {
-        fail(err, ErrorCode::IllegalInstr,
-             "bad sub-op: brn condition " + std::to_string(in.op) + " is undefined (0..5)");
-        break;
-      }
-      in.src2 = uint16_t(f_src2);
-      in.target = uint16_t(get(w, 50, 14));
-      Mn m("brn", brn_op_name(in.op));
-      if (!check_unused(w, kFmtB, 0b11101, m, err)) break;
+    case Opcode::Brn:
       if (!check_scalar(g, m, "source 1", in.src1, err)) break;
       check_scalar(g, m, "source 2", in.src2, err);
       break;
-    }
-    default: break;
+    default: break;  // nop, halt, jmp: no checks beyond the fields
   }
   if (err) {
     err.message += " [word " + hex64(w) + "]";
@@ -489,48 +343,43 @@ Decoded<TileInstr> decode_tile(uint64_t w, const Geometry& g) {
   TileInstr& in = r.instr;
   IsaError& err = r.error;
   unsigned opc = unsigned(get(w, 0, 6));
-  in.opcode = static_cast<Opcode>(opc);
-  if (opc < 0x20 || opc > 0x22) {
-    char b[96];
-    if (opc >= 0x01 && opc <= 0x0E)
+  const OpcodeInfo* row = opcode_info(opc, Stream::Tile);
+  if (!row) {
+    char b[128];
+    if (const OpcodeInfo* c = opcode_info(opc, Stream::Core))
       std::snprintf(b, sizeof b, "illegal opcode: 0x%02x (%s) is a core instruction, not allowed in a tile program",
-                    opc, opcode_name(static_cast<Opcode>(opc)));
+                    opc, c->mnemonic);
     else
       std::snprintf(b, sizeof b, "illegal opcode: 0x%02x is %s in a tile program", opc,
                     opc == 0 ? "the illegal opcode 0" : "undefined");
     fail(err, ErrorCode::IllegalInstr, b);
-    r.instr = TileInstr{};
+    if (err) err.message += " [word " + hex64(w) + "]";
+    return r;
+  }
+  in.opcode = row->opcode;
+  decode_fields(w, *row, in);
+  const char* mnem = row->mnemonic;
+  bool send = in.opcode == Opcode::Send;
+  if (!check_unused(w, fmt_of(row), format_used(*row, true, 0), mnem, err)) {
   } else if (in.opcode == Opcode::TileHalt) {
-    check_unused(w, kFmtN, 0, "halt", err);
+  } else if (send && in.fifo == kFifoZero) {
+    fail(err, ErrorCode::IllegalInstr, "bad field: send FIFO 255 (zero) is allowed only in receive");
+  } else if (in.fifo >= g.num_fifos && !(in.fifo == kFifoZero && !send)) {
+    fail(err, ErrorCode::IllegalInstr,
+         std::string("bad field: ") + mnem + " FIFO " + std::to_string(in.fifo) +
+             " does not exist (" + std::to_string(g.num_fifos) + " FIFOs per tile)");
+  } else if (send && in.target >= g.tiles) {
+    fail(err, ErrorCode::IllegalInstr,
+         "bad field: send target tile " + std::to_string(in.target) + " does not exist (" +
+             std::to_string(g.tiles) + " tiles)");
+  } else if (!send && in.count == 0) {
+    fail(err, ErrorCode::IllegalInstr, "bad field: receive count is 0 (must be 1..65535)");
   } else {
-    bool send = in.opcode == Opcode::Send;
-    in.mem = uint16_t(get(w, 6, 16));
-    in.fifo = uint8_t(get(w, 22, 8));
-    uint16_t t = uint16_t(get(w, 30, 16));
-    if (send) in.target = t; else in.count = t;
-    in.width = uint8_t(get(w, 46, 4) + 1);
-    in.vec = uint16_t(get(w, 50, 10) + 1);
-    const char* mnem = send ? "send" : "receive";
-    if (!check_unused(w, send ? kFmtSend : kFmtRecv, 0b011111, mnem, err)) {
-    } else if (send && in.fifo == kFifoZero) {
-      fail(err, ErrorCode::IllegalInstr, "bad field: send FIFO 255 (zero) is allowed only in receive");
-    } else if (in.fifo >= g.num_fifos && !(in.fifo == kFifoZero && !send)) {
-      fail(err, ErrorCode::IllegalInstr,
-           std::string("bad field: ") + mnem + " FIFO " + std::to_string(in.fifo) +
-               " does not exist (" + std::to_string(g.num_fifos) + " FIFOs per tile)");
-    } else if (send && in.target >= g.tiles) {
-      fail(err, ErrorCode::IllegalInstr,
-           "bad field: send target tile " + std::to_string(in.target) + " does not exist (" +
-               std::to_string(g.tiles) + " tiles)");
-    } else if (!send && in.count == 0) {
-      fail(err, ErrorCode::IllegalInstr, "bad field: receive count is 0 (must be 1..65535)");
-    } else {
-      uint32_t n = uint32_t(in.width) * in.vec;
-      if (uint64_t(in.mem) + n > g.shared_mem_words)
-        fail(err, ErrorCode::AddressRange,
-             std::string("tile memory range: ") + mnem + " words " + range_text(in.mem, n) +
-                 " exceed the shared memory (" + std::to_string(g.shared_mem_words) + " words)");
-    }
+    uint32_t n = uint32_t(in.width) * in.vec;
+    if (uint64_t(in.mem) + n > g.shared_mem_words)
+      fail(err, ErrorCode::AddressRange,
+           std::string("tile memory range: ") + mnem + " words " + range_text(in.mem, n) +
+               " exceed the shared memory (" + std::to_string(g.shared_mem_words) + " words)");
   }
   if (err) err.message += " [word " + hex64(w) + "]";
   return r;
@@ -549,12 +398,6 @@ std::string operand_text(uint32_t addr, const Geometry& g) {
 }
 
 namespace {
-void kv(std::string& s, const char* key, unsigned v) {
-  s += ", ";
-  s += key;
-  s += "=";
-  s += std::to_string(v);
-}
 std::string mask_text(unsigned mask, unsigned digits) {
   std::string s = "0b";
   for (int b = int(digits) - 1; b >= 0; --b) s += (mask >> b) & 1 ? '1' : '0';
@@ -562,103 +405,70 @@ std::string mask_text(unsigned mask, unsigned digits) {
 }
 }  // namespace
 
-std::string disassemble(const CoreInstr& in, const Geometry& g) {
-  auto A = [&](uint32_t a) { return operand_text(a, g); };
-  std::string s;
-  switch (in.opcode) {
-    case Opcode::Nop: return "nop";
-    case Opcode::Halt: return "halt";
-    case Opcode::Set:
-      s = "set " + A(in.dest) + ", " + std::to_string(int16_t(in.imm));
-      if (in.vec != 1) kv(s, "vec", in.vec);
-      return s;
-    case Opcode::Copy:
-      s = "copy " + A(in.dest) + ", " + A(in.src1);
-      if (in.vec != 1) kv(s, "vec", in.vec);
-      return s;
-    case Opcode::Load:
-      s = "load " + A(in.dest) + ", " + A(in.src1);
-      if (in.width != 1) kv(s, "width", in.width);
-      if (in.vec != 1) kv(s, "vec", in.vec);
-      return s;
-    case Opcode::Store:
-      s = "store " + A(in.dest) + ", " + A(in.src1);
-      if (in.count != 1) kv(s, "count", in.count);
-      if (in.width != 1) kv(s, "width", in.width);
-      if (in.vec != 1) kv(s, "vec", in.vec);
-      return s;
-    case Opcode::Alu: {
-      const char* n = alu_op_name(in.op);
-      s = std::string("alu.") + (n ? n : "?") + " " + A(in.dest);
-      int ar = alu_arity(in.op);
-      if (ar >= 1) s += ", " + A(in.src1);
-      if (ar >= 2) s += ", " + A(in.src2);
-      if (in.op == uint8_t(AluOp::Subs)) kv(s, "stride", in.src3);
-      else if (alu_uses_src3(in.op) && in.src3) kv(s, "shift", in.src3);
-      if (in.vec != 1) kv(s, "vec", in.vec);
-      return s;
-    }
-    case Opcode::Alui: {
-      const char* n = alu_op_name(in.op);
-      s = std::string("alui.") + (n ? n : "?") + " " + A(in.dest) + ", " + A(in.src1) + ", " +
-          std::to_string(int16_t(in.imm));
-      if (in.vec != 1) kv(s, "vec", in.vec);
-      return s;
-    }
-    case Opcode::AluInt: {
-      const char* n = aluint_op_name(in.op);
-      return std::string("aluint.") + (n ? n : "?") + " " + A(in.dest) + ", " + A(in.src1) +
-             ", " + A(in.src2);
-    }
-    case Opcode::Mvm:
-      s = "mvm mask=" + mask_text(in.mask, g.num_mvmu > 8 ? 8 : g.num_mvmu);
-      if (in.filter || in.stride) kv(s, "filter", in.filter), kv(s, "stride", in.stride);
-      return s;
-    case Opcode::Crs: return "crs mask=" + mask_text(in.mask, g.num_mvmu > 8 ? 8 : g.num_mvmu);
-    case Opcode::Mcu: {
-      s = "mcu";
-      bool first = true;
-      for (unsigned k = 0; k < kMaxMcus; ++k) {
-        if (!in.mcu[k]) continue;
-        s += first ? " " : ", ";
-        first = false;
-        s += "u" + std::to_string(k) + "=";
-        std::string f;
-        if (in.mcu[k] & kMcuMvm) f += "mvm";
-        if (in.mcu[k] & kMcuMtvm) f += f.empty() ? "mtvm" : "+mtvm";
-        if (in.mcu[k] & kMcuOpa) f += f.empty() ? "opa" : "+opa";
-        s += f;
-      }
-      return s;
-    }
-    case Opcode::Jmp: return "jmp " + std::to_string(in.target);
-    case Opcode::Brn: {
-      const char* n = brn_op_name(in.op);
-      return std::string("brn.") + (n ? n : "?") + " " + A(in.src1) + ", " + A(in.src2) + ", " +
-             std::to_string(in.target);
-    }
-    default: return "<illegal>";
+namespace {
+// Canonical text from the row's operand list: "mnem[.sub] op, op, key=v".
+template <class Instr>
+std::string disassemble_row(const OpcodeInfo& row, const Instr& in, const Geometry* g) {
+  unsigned op = unsigned(get_field(in, Field::Op, 0));
+  std::string s = row.mnemonic;
+  if (row.sub != SubOp::None) {
+    const char* n = sub_op_name(row.sub, op);
+    s += std::string(".") + (n ? n : "?");
   }
+  bool first = true;
+  auto item = [&](const std::string& t) {
+    s += first ? " " : ", ";
+    first = false;
+    s += t;
+  };
+  auto keyval = [](const char* k, uint64_t v) { return std::string(k) + "=" + std::to_string(v); };
+  unsigned digits = g ? (g->num_mvmu > 8 ? 8 : g->num_mvmu) : 8;
+  for (const Operand& o : row.operands) {
+    if (o.kind == OperandKind::End) break;
+    if (!operand_present(row, o, op)) continue;
+    uint64_t v = get_field(in, o.field, 0);
+    switch (o.kind) {
+      case OperandKind::Addr: item(g ? operand_text(uint32_t(v), *g) : std::to_string(v)); break;
+      case OperandKind::Imm: item(std::to_string(int16_t(uint16_t(v)))); break;
+      case OperandKind::Num: item(std::to_string(v)); break;
+      case OperandKind::FifoZero: item(v == kFifoZero ? std::string("zero") : std::to_string(v)); break;
+      case OperandKind::Key:
+        if (v != o.dflt) item(keyval(o.name, v));
+        break;
+      case OperandKind::KeyPair:  // printed when any field of the pair is set
+        if (get_field(in, Field::Filter, 0) || get_field(in, Field::Stride, 0)) item(keyval(o.name, v));
+        break;
+      case OperandKind::Mask: item(std::string(o.name) + "=" + mask_text(unsigned(v), digits)); break;
+      case OperandKind::McuFlags:
+        for (unsigned k = 0; k < kMaxMcus; ++k) {
+          unsigned fl = unsigned(get_field(in, Field::Mcu, k));
+          if (!fl) continue;
+          std::string f;
+          if (fl & kMcuMvm) f += "mvm";
+          if (fl & kMcuMtvm) f += f.empty() ? "mtvm" : "+mtvm";
+          if (fl & kMcuOpa) f += f.empty() ? "opa" : "+opa";
+          item("u" + std::to_string(k) + "=" + f);
+        }
+        break;
+      case OperandKind::AluSrc3:
+        if (op == unsigned(AluOp::Subs)) item(keyval("stride", v));
+        else if (v) item(keyval("shift", v));
+        break;
+      case OperandKind::End: break;
+    }
+  }
+  return s;
+}
+}  // namespace
+
+std::string disassemble(const CoreInstr& in, const Geometry& g) {
+  const OpcodeInfo* row = opcode_info(unsigned(in.opcode), Stream::Core);
+  return row ? disassemble_row(*row, in, &g) : "<illegal>";
 }
 
 std::string disassemble(const TileInstr& in) {
-  std::string s;
-  switch (in.opcode) {
-    case Opcode::TileHalt: return "halt";
-    case Opcode::Send:
-      s = "send " + std::to_string(in.mem) + ", " + std::to_string(in.fifo) + ", " +
-          std::to_string(in.target);
-      break;
-    case Opcode::Receive:
-      s = "receive " + std::to_string(in.mem) + ", " +
-          (in.fifo == kFifoZero ? std::string("zero") : std::to_string(in.fifo));
-      if (in.count != 1) kv(s, "count", in.count);
-      break;
-    default: return "<illegal>";
-  }
-  if (in.width != 1) kv(s, "width", in.width);
-  if (in.vec != 1) kv(s, "vec", in.vec);
-  return s;
+  const OpcodeInfo* row = opcode_info(unsigned(in.opcode), Stream::Tile);
+  return row ? disassemble_row(*row, in, nullptr) : "<illegal>";
 }
 
 std::string disassemble_word(uint64_t word, bool tile_stream, const Geometry& g) {

@@ -24,26 +24,12 @@
 
 namespace pumavp::isa {
 
+// Generated from the opcode table (opcodes.def).
 enum class Opcode : uint8_t {
   Illegal = 0x00,
-  Nop = 0x01,
-  Halt = 0x02,
-  Set = 0x03,
-  Copy = 0x04,
-  Load = 0x05,
-  Store = 0x06,
-  Alu = 0x07,
-  Alui = 0x08,
-  AluInt = 0x09,
-  Mvm = 0x0A,
-  Mcu = 0x0B,
-  Crs = 0x0C,
-  Jmp = 0x0D,
-  Brn = 0x0E,
-  // tile stream
-  Send = 0x20,
-  Receive = 0x21,
-  TileHalt = 0x22,
+#define PUMAVP_OPCODE(name, value, ...) name = value,
+#include "isa/opcodes.def"
+#undef PUMAVP_OPCODE
 };
 
 // Vector operations (isa.md §2.3), codes as encoded in `op`.
