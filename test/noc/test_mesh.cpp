@@ -410,3 +410,27 @@ TEST(NocStats, PacketObserverSeesEveryPacketWithItsLatency) {
   EXPECT_EQ(seen[1].dst, 6u);
   EXPECT_NEAR(seen[1].accepted, seen[1].injected, 1e-9);
 }
+
+TEST(NocRouting, DiagonalRoutesGoXFirstThenY) {
+  // 4x4 mesh, concentration 1: tile t sits on router t at (x, y) = (t % 4, t / 4).
+  // Dimension-order XY routing (isa.md §8.1) corrects x first, then y.
+  //  1 (1,0) -> 14 (2,3), 16 words = 1 header + 16*16/32 = 9 flits:
+  //    X-first: r1.E, r2.S, r6.S, r10.S, r14.L0       Y-first would be: r1.S, r5.S, r9.S, r13.E
+  //  14 (2,3) -> 1 (1,0), 3 words = 1 + ceil(48/32) = 3 flits:
+  //    X-first: r14.W, r13.N, r9.N, r5.N, r1.L0       Y-first would be: r14.N, r10.N, r6.N, r2.W
+  Net n({"node.tiles=16", "noc.concentration=1"});
+  ASSERT_EQ(n.cfg.noc.flit_bits, 32u);
+  sc_core::sc_spawn([&] {
+    n.ep[1]->send(14, 0, ramp(16, 0));
+    n.ep[14]->send(1, 0, ramp(3, 5));
+  });
+  sc_core::sc_start(sc_time(1, sc_core::SC_US));
+  ASSERT_EQ(n.ep[14]->log.size(), 1u);
+  ASSERT_EQ(n.ep[1]->log.size(), 1u);
+  auto flits = [&](const char* l) { return n.stats.counter_value(std::string("node.noc.") + l + ".flits"); };
+  for (const char* l : {"r1.E", "r2.S", "r6.S", "r10.S", "r14.L0"}) EXPECT_EQ(flits(l), 9u) << l;
+  for (const char* l : {"r1.S", "r5.S", "r9.S", "r13.E"}) EXPECT_EQ(flits(l), 0u) << l;
+  for (const char* l : {"r14.W", "r13.N", "r9.N", "r5.N", "r1.L0"}) EXPECT_EQ(flits(l), 3u) << l;
+  for (const char* l : {"r14.N", "r10.N", "r6.N", "r2.W"}) EXPECT_EQ(flits(l), 0u) << l;
+  EXPECT_EQ(n.stats.counter_value("node.noc.flits"), 9u + 3u);
+}
