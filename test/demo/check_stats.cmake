@@ -1,8 +1,17 @@
-# Runs the demo with --stats and checks the JSON: exit code 0, 3 MVMs (two crossbars of
-# layer 1 fired together + one of layer 2), accelerator cycles at least two dependent MVMs,
-# and a positive energy total equal to the sum of its components.
+# Runs the demo with --stats and checks the JSON against independent figures:
+#  - exit code 0;
+#  - 3 MVMs (two crossbars of layer 1 fired together + one of layer 2), in the per-core
+#    counters and in the firmware's own PERF_MVMS reading printed on the UART;
+#  - accel.cycles exactly equal to the PERF_CYCLES the firmware read over the bus and printed
+#    ("mlp_demo: class C; accelerator N cycles, M MVMs, E nJ"), and at least two dependent
+#    MVMs (2 x 2304 cycles);
+#  - energy_pj.total equal to the sum of its components (relative 1e-9), and equal to the
+#    firmware's PERF_ENERGY reading to its printed precision (1 pJ).
+# CMake has integer arithmetic only: energies are compared as integers in micro-pJ
+# (truncated; the truncation error, < 1 micro-pJ per term, is added to the tolerance).
+cmake_minimum_required(VERSION 3.19)  # CMP0054: quoted strings in if() are not variables
 execute_process(COMMAND ${PUMAVP} run --quiet --config ${CONFIG} --stats ${OUT} ${ELF}
-                RESULT_VARIABLE rc OUTPUT_QUIET)
+                RESULT_VARIABLE rc OUTPUT_VARIABLE uart)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pumavp run exited ${rc}")
 endif()
@@ -11,6 +20,56 @@ string(JSON code GET "${js}" run exit_code)
 if(NOT code EQUAL 0)
   message(FATAL_ERROR "exit_code ${code} in the stats")
 endif()
+
+# A JSON number (optionally signed, with fraction and exponent) as an integer in units of
+# 1e-6, truncated toward zero.
+function(to_micro str out)
+  if(NOT str MATCHES "^(-?)([0-9]*)(\\.([0-9]*))?([eE]([+-]?[0-9]+))?$")
+    message(FATAL_ERROR "not a number: '${str}'")
+  endif()
+  set(sign "${CMAKE_MATCH_1}")
+  set(digits "${CMAKE_MATCH_2}${CMAKE_MATCH_4}")
+  string(LENGTH "${CMAKE_MATCH_4}" nfrac)
+  set(ex 0)
+  if(NOT "${CMAKE_MATCH_6}" STREQUAL "")
+    set(ex "${CMAKE_MATCH_6}")
+  endif()
+  math(EXPR shift "${ex} - ${nfrac} + 6")
+  if(shift GREATER 0)
+    foreach(i RANGE 1 ${shift})
+      string(APPEND digits "0")
+    endforeach()
+  elseif(shift LESS 0)
+    string(LENGTH "${digits}" nd)
+    math(EXPR keep "${nd} + ${shift}")
+    if(keep LESS_EQUAL 0)
+      set(digits "0")
+    else()
+      string(SUBSTRING "${digits}" 0 ${keep} digits)
+    endif()
+  endif()
+  string(REGEX REPLACE "^0+" "" digits "${digits}")
+  if(digits STREQUAL "")
+    set(digits 0)
+  endif()
+  string(LENGTH "${digits}" nd)
+  if(nd GREATER 18)
+    message(FATAL_ERROR "number too large for the check: '${str}'")
+  endif()
+  if(sign STREQUAL "-" AND NOT digits STREQUAL "0")
+    set(digits "-${digits}")
+  endif()
+  set(${out} "${digits}" PARENT_SCOPE)
+endfunction()
+
+# The firmware's report line (PERF_CYCLES, PERF_MVMS, PERF_ENERGY read through the driver).
+if(NOT uart MATCHES "accelerator ([0-9]+) cycles, ([0-9]+) MVMs, ([0-9]+\\.[0-9]+) nJ")
+  message(FATAL_ERROR "no 'accelerator N cycles, M MVMs, E nJ' line in the UART output:\n${uart}")
+endif()
+set(fw_cycles ${CMAKE_MATCH_1})
+set(fw_mvms ${CMAKE_MATCH_2})
+set(fw_nj ${CMAKE_MATCH_3})
+
 string(JSON counters GET "${js}" stats counters)
 string(JSON n LENGTH "${counters}")
 math(EXPR last "${n} - 1")
@@ -22,15 +81,58 @@ foreach(i RANGE ${last})
     math(EXPR mvms "${mvms} + ${v}")
   endif()
 endforeach()
-if(NOT mvms EQUAL 3)
-  message(FATAL_ERROR "expected 3 MVMs in the stats, found ${mvms}")
+if(NOT mvms EQUAL 3 OR NOT fw_mvms EQUAL 3)
+  message(FATAL_ERROR "expected 3 MVMs, found ${mvms} in the stats and ${fw_mvms} on the UART")
 endif()
+
 string(JSON cycles GET "${js}" stats counters accel.cycles)
+if(NOT cycles EQUAL fw_cycles)
+  message(FATAL_ERROR "accel.cycles ${cycles} in the stats != ${fw_cycles} read by the firmware (PERF_CYCLES)")
+endif()
 if(cycles LESS 4608)
   message(FATAL_ERROR "accel.cycles ${cycles} < 2 x 2304")
 endif()
-string(JSON total GET "${js}" stats energy_pj total)
-if(total LESS_EQUAL 0)
+
+string(JSON energy GET "${js}" stats energy_pj)
+string(JSON total GET "${energy}" total)
+to_micro("${total}" total_u)
+if(total_u LESS_EQUAL 0)
   message(FATAL_ERROR "energy total ${total}")
 endif()
-message(STATUS "stats ok: ${mvms} MVMs, ${cycles} cycles, ${total} pJ")
+string(JSON n LENGTH "${energy}")
+math(EXPR last "${n} - 1")
+set(sum_u 0)
+set(parts 0)
+foreach(i RANGE ${last})
+  string(JSON key MEMBER "${energy}" ${i})
+  if(NOT key STREQUAL "total")
+    string(JSON v GET "${energy}" ${key})
+    to_micro("${v}" v_u)
+    math(EXPR sum_u "${sum_u} + ${v_u}")
+    math(EXPR parts "${parts} + 1")
+  endif()
+endforeach()
+if(parts LESS 2)
+  message(FATAL_ERROR "energy_pj has ${parts} components besides the total")
+endif()
+math(EXPR diff "${total_u} - ${sum_u}")
+if(diff LESS 0)
+  math(EXPR diff "0 - ${diff}")
+endif()
+# 1e-9 relative, plus one micro-pJ of truncation per term.
+math(EXPR tol "${total_u} / 1000000000 + ${parts} + 1")
+if(diff GREATER tol)
+  message(FATAL_ERROR "energy total ${total} pJ != sum of its ${parts} components "
+                      "(differ by ${diff} micro-pJ, tolerance ${tol})")
+endif()
+# The firmware prints nJ with 3 decimals, i.e. pJ: allow 1 pJ (its rounding) = 1e6 micro-pJ.
+to_micro("${fw_nj}" fw_nj_u)
+math(EXPR fdiff "${total_u} - ${fw_nj_u} * 1000")
+if(fdiff LESS 0)
+  math(EXPR fdiff "0 - ${fdiff}")
+endif()
+if(fdiff GREATER 1000000)
+  message(FATAL_ERROR "energy total ${total} pJ != ${fw_nj} nJ read by the firmware (PERF_ENERGY)")
+endif()
+message(STATUS "stats ok: ${mvms} MVMs, ${cycles} cycles (firmware ${fw_cycles}), "
+               "${total} pJ = sum of ${parts} components (firmware ${fw_nj} nJ)")

@@ -458,3 +458,65 @@ TEST(IsaAssembler, FileErrors) {
   EXPECT_EQ(d3.warning_count(), 1u);
   EXPECT_TRUE(read_image(write_image(*img)).ok());
 }
+
+// q literals are converted with rne_real (isa.md §2: nearest, ties to even). At 12 fractional
+// bits the decimal values below are exact binary fractions whose raw value is a tie:
+//   0.0006103515625 = 2.5/4096 -> raw 2.5 -> 2 (even; ties-away would give 3)
+//   0.0008544921875 = 3.5/4096 -> raw 3.5 -> 4 (even)
+//  -0.0006103515625 = -2.5/4096 -> raw -2.5 -> -2 (even; ties-away would give -3)
+// Every place a q value is converted is covered: instruction immediates, .equ, .data with a
+// q suffix, .data format=q, .xbar format=q inline, from a text file and from a float .npy.
+TEST(IsaAssembler, QLiteralTiesRoundToEvenEverywhere) {
+  const std::vector<int32_t> want{2, 4, -2};
+  std::string dir = tmpdir();
+  {
+    std::ofstream f(dir + "/ties.csv");
+    f << "0.0006103515625, 0.0008544921875, -0.0006103515625\n";
+  }
+  std::string err;
+  ASSERT_TRUE(write_npy_file(dir + "/ties.npy",
+                             NpyArray::make(NpyType::F32, {1, 3}, {2.5 / 4096, 3.5 / 4096, -2.5 / 4096}), err))
+      << err;
+  {
+    std::ofstream f(dir + "/k.pasm");
+    f << ".equ QA 0.0006103515625q\n"
+         ".equ QN -0.0006103515625q\n"
+         ".data 0 100\n 0.0006103515625q 0.0008544921875q -0.0006103515625q\n.end\n"
+         ".data 0 200 format=q\n 0.0006103515625 0.0008544921875 -0.0006103515625\n.end\n"
+         ".xbar 0 0 0 format=q\n 0.0006103515625 0.0008544921875 -0.0006103515625\n.end\n"
+         ".xbar 0 0 1 file=ties.csv format=q\n"
+         ".xbar 0 1 0 file=ties.npy format=q\n"
+         ".core 0 0\n"
+         "  set rf.0, 0.0006103515625q\n"
+         "  set rf.0, 0.0008544921875q\n"
+         "  set rf.0, -0.0006103515625q\n"
+         "  set rf.0, QA\n"
+         "  set rf.0, QN\n"
+         "  halt\n";
+  }
+  Diagnostics d;
+  auto img = assemble_file(dir + "/k.pasm", Geometry{}, d);
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(img) << d.str();
+  Geometry g;
+  ASSERT_EQ(g.frac_bits, 12u);
+  auto& w = img->programs[0].words;
+  auto imm = [&](size_t i) {
+    auto r = decode_core(w[i], g);
+    EXPECT_TRUE(r.ok()) << r.error.message;
+    return r.instr.imm;
+  };
+  EXPECT_EQ(imm(0), 2);
+  EXPECT_EQ(imm(1), 4);
+  EXPECT_EQ(imm(2), uint16_t(int16_t(-2)));
+  EXPECT_EQ(imm(3), 2);  // .equ QA
+  EXPECT_EQ(imm(4), uint16_t(int16_t(-2)));  // .equ QN
+  ASSERT_EQ(img->data.size(), 2u);
+  EXPECT_EQ(img->data[0].words, (std::vector<int16_t>{2, 4, -2}));  // q suffix
+  EXPECT_EQ(img->data[1].words, (std::vector<int16_t>{2, 4, -2}));  // format=q
+  ASSERT_EQ(img->xbars.size(), 3u);
+  for (size_t k = 0; k < 3; ++k) {  // inline, text file, .npy
+    ASSERT_EQ(img->xbars[k].rows, 1) << k;
+    EXPECT_EQ(img->xbars[k].w, want) << k;
+  }
+}

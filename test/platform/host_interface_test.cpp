@@ -242,6 +242,40 @@ TEST(HostInterface, DmaErrorsAreReported) {
   EXPECT_EQ(not_valid, 9u);
 }
 
+TEST(HostInterface, IrqStatusWriteOneClearsOnlyTheBitsWritten) {
+  // A misaligned DMA fails at once and raises ERROR and DMA together (architecture.md §2:
+  // IRQ_STATUS DONE = bit 0, ERROR = bit 1, DMA = bit 2, W1C). Acknowledging DMA alone must
+  // leave ERROR pending (6 & ~4 = 2), and the line stays high since IRQ_EN enables ERROR.
+  Fixture f;
+  uint32_t both = 0, after_dma = 0, after_err = 0;
+  bool line_both = false, line_after_dma = false, line_after_err = true;
+  ASSERT_TRUE(f.run([&](ExecSystem& s) {
+    s.driver.write_csr(csr::IRQ_EN, csr::IRQ_DONE | csr::IRQ_ERROR | csr::IRQ_DMA);
+    s.driver.write_csr(csr::DMA_SRC, static_cast<uint32_t>(kIn + 1));
+    s.driver.write_csr(csr::DMA_DST, static_cast<uint32_t>(s.driver.window_addr(0, 0)));
+    s.driver.write_csr(csr::DMA_LEN, 4);
+    s.driver.write_csr(csr::DMA_CTRL, csr::DMA_GO);
+    if (!s.accel.irq.read()) wait(s.accel.irq.posedge_event());
+    wait(10, SC_NS);
+    both = s.driver.read_csr(csr::IRQ_STATUS);
+    line_both = s.accel.irq.read();
+    s.driver.write_csr(csr::IRQ_STATUS, csr::IRQ_DMA);
+    wait(10, SC_NS);
+    after_dma = s.driver.read_csr(csr::IRQ_STATUS);
+    line_after_dma = s.accel.irq.read();
+    s.driver.write_csr(csr::IRQ_STATUS, csr::IRQ_ERROR);
+    wait(10, SC_NS);
+    after_err = s.driver.read_csr(csr::IRQ_STATUS);
+    line_after_err = s.accel.irq.read();
+  }));
+  EXPECT_EQ(both, csr::IRQ_ERROR | csr::IRQ_DMA);
+  EXPECT_TRUE(line_both);
+  EXPECT_EQ(after_dma, csr::IRQ_ERROR);
+  EXPECT_TRUE(line_after_dma);
+  EXPECT_EQ(after_err, 0u);
+  EXPECT_FALSE(line_after_err);
+}
+
 TEST(HostInterface, IdleWindowWritesThenConsumingReads) {
   Fixture f;
   bool w_ok = false, r1_ok = false, r2_ok = true, peek_ok = false, byte_ok = true;

@@ -151,6 +151,48 @@ TEST(SharedMemory, TwoPortsServeTwoAccessesAtOnce) {
   EXPECT_EQ(rb.done, 2 * kCycle);
 }
 
+// A store annotated into the future (temporal decoupling) makes its word ready only when
+// that access ends; a load issued at an earlier simulated time must not complete before it.
+// 1 port, 2-cycle access (1 ns cycle). A stores at sc 0 with delay 100 ns: port [100,102],
+// word ready at 102. B loads at sc 1 ns: without the ready time it would fit in the free
+// port gap [1,3]; honouring it, it starts at 102 and ends at 104, and sees A's value.
+TEST(SharedMemory, LoadWaitsForTheReadyTimeOfAFutureAnnotatedStore) {
+  Fixture f(2);
+  Access st, ld;
+  f.ini[0]->body = [&](Initiator& i) { st = i.access(true, 7, {1234}, 1, sc_time(100, SC_NS)); };
+  f.ini[1]->body = [&](Initiator& i) {
+    wait(1, SC_NS);
+    ld = i.access(false, 7, {0});
+  };
+  sc_start();
+  ASSERT_TRUE(st.ok);
+  ASSERT_TRUE(ld.ok);
+  EXPECT_EQ(st.done, sc_time(100, SC_NS) + 2 * kCycle);
+  EXPECT_EQ(ld.data, (std::vector<int16_t>{1234}));
+  EXPECT_GE(ld.done, st.done);
+  EXPECT_EQ(ld.done, sc_time(104, SC_NS));
+  EXPECT_FALSE(f.mem->state().attr(7).valid);  // count 1: consumed
+}
+
+// The same through the blocked path: B's load arrives first (sc 0) and waits; A stores at
+// sc 5 ns with delay 100 ns: port [105,107], word ready at 107. The granted load must start
+// at 107 (not at the grant time, 5 ns) and end at 109.
+TEST(SharedMemory, BlockedLoadGrantedByAFutureAnnotatedStoreEndsAfterIt) {
+  Fixture f(2);
+  Access st, ld;
+  f.ini[0]->body = [&](Initiator& i) {
+    wait(5, SC_NS);
+    st = i.access(true, 9, {-77}, 1, sc_time(100, SC_NS));
+  };
+  f.ini[1]->body = [&](Initiator& i) { ld = i.access(false, 9, {0}); };
+  sc_start();
+  ASSERT_TRUE(st.ok);
+  ASSERT_TRUE(ld.ok);
+  EXPECT_EQ(st.done, sc_time(107, SC_NS));
+  EXPECT_EQ(ld.data, (std::vector<int16_t>{-77}));
+  EXPECT_EQ(ld.done, sc_time(109, SC_NS));
+}
+
 // A blocked request does not hold the port: a later, unrelated access proceeds.
 TEST(SharedMemory, BlockedRequestDoesNotHoldPort) {
   Fixture f(2);
