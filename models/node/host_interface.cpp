@@ -432,7 +432,7 @@ void HostInterface::add_vcd(sc_trace_file* tf, const trace::Filter& filter) {
 }
 
 void HostInterface::csr_b_transport(tlm_generic_payload& gp, sc_time& delay) {
-  delay += sc_time(cfg_.host.bus_ns, SC_NS);
+  // No latency of its own: the bus charges host.bus_ns per access.
   csr_delay_ = delay;
   const uint64_t off = gp.get_address();
   if (gp.get_data_length() != 4 || (off & 3u) || gp.get_byte_enable_ptr() || off >= csr::kCsrBytes) {
@@ -462,7 +462,7 @@ unsigned HostInterface::csr_dbg(tlm_generic_payload& gp) {
 // ---------------------------------------------------------------- window target
 
 void HostInterface::window_b_transport(tlm_generic_payload& gp, sc_time& delay) {
-  delay += sc_time(cfg_.host.bus_ns, SC_NS);
+  // No latency of its own (the bus charges host.bus_ns); the node adds its memory access.
   // A CPU access is 2 or 4 bytes, naturally aligned; the DMA engine moves up to 16 words.
   const unsigned len = gp.get_data_length();
   if (len == 4 && (gp.get_address() & 3u)) {

@@ -363,3 +363,49 @@ loop:   aluint.add rf.0, rf.0, rf.1
     EXPECT_LT(t_end - t_abort, sc_time(5, SC_US));
   }
 }
+
+// The bus charges host.bus_ns once per access; the host interface adds nothing of its own.
+// An idle window read additionally pays the node's shared-memory access (lat.mem_access cycles).
+TEST(HostInterface, BusLatencyIsChargedOnce) {
+  PlatformConfig cfg = small_cfg();
+  cfg.host.bus_ns = 7;
+  ExecSystem sys("sys", cfg);
+  sc_time csr_delay = SC_MAX_TIME, win_delay = SC_MAX_TIME;
+  uint32_t id = 0;
+  bool csr_ok = false, win_ok = false;
+  sys.script = [&](ExecSystem& s) {
+    tlm::tlm_generic_payload gp;
+    uint32_t v = 0;
+    gp.set_command(tlm::TLM_READ_COMMAND);
+    gp.set_address(csr::kCsrBase + csr::ID);
+    gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+    gp.set_data_length(4);
+    gp.set_streaming_width(4);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time d = SC_ZERO_TIME;
+    s.driver.socket->b_transport(gp, d);
+    csr_ok = gp.is_response_ok();
+    csr_delay = d;
+    id = v;
+    wait(d);
+
+    s.driver.write_csr(csr::DMA_CTRL, csr::DMA_PEEK);  // window reads peek (no consume)
+    uint16_t w = 0;
+    gp.set_address(s.driver.window_addr(0, 0));
+    gp.set_data_ptr(reinterpret_cast<unsigned char*>(&w));
+    gp.set_data_length(2);
+    gp.set_streaming_width(2);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    d = SC_ZERO_TIME;
+    s.driver.socket->b_transport(gp, d);
+    win_ok = gp.is_response_ok();
+    win_delay = d;
+  };
+  ASSERT_TRUE(sys.run(sc_time(1, SC_SEC)));
+  ASSERT_TRUE(csr_ok);
+  EXPECT_EQ(id, 0x50554D41u);
+  EXPECT_EQ(csr_delay, sc_time(cfg.host.bus_ns, SC_NS));
+  ASSERT_TRUE(win_ok);
+  EXPECT_EQ(win_delay, sc_time(cfg.host.bus_ns, SC_NS) +
+                           sc_time(cfg.cycle_ns(), SC_NS) * static_cast<double>(cfg.lat.mem_access));
+}
