@@ -30,15 +30,15 @@ Clint::Clint(sc_core::sc_module_name name, uint64_t mtime_hz) : MmioDevice(name)
   regs_.add(0xBFF8, 4, "MTIME_LO", Access::RW)
       .on_read([this] { return static_cast<uint32_t>(mtime_at(access_time())); })
       .on_write([this](uint32_t v) {
-              const auto now = access_time();
-              set_mtime(now, (mtime_at(now) & ~0xffffffffull) | v);
-            });
+        const auto now = access_time();
+        set_mtime(now, (mtime_at(now) & ~0xffffffffull) | v);
+      });
   regs_.add(0xBFFC, 4, "MTIME_HI", Access::RW)
       .on_read([this] { return static_cast<uint32_t>(mtime_at(access_time()) >> 32); })
       .on_write([this](uint32_t v) {
-              const auto now = access_time();
-              set_mtime(now, (mtime_at(now) & 0xffffffffull) | (static_cast<uint64_t>(v) << 32));
-            });
+        const auto now = access_time();
+        set_mtime(now, (mtime_at(now) & 0xffffffffull) | (static_cast<uint64_t>(v) << 32));
+      });
 }
 
 uint64_t Clint::mtime_at(const sc_core::sc_time& t) const {

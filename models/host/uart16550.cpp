@@ -21,49 +21,49 @@ Uart16550::Uart16550(sc_core::sc_module_name name, const std::string& path) : Mm
   }
   regs_.add(0, 1, "RBR_THR_DLL", Access::RW)
       .on_read([this]() -> uint32_t {
-              if (lcr_ & kLcrDlab) return dll_;
-              if (rx_.empty()) return 0;
-              const uint8_t c = rx_.front();
-              rx_.pop_front();
-              update_irq();
-              return c;
-            })
+        if (lcr_ & kLcrDlab) return dll_;
+        if (rx_.empty()) return 0;
+        const uint8_t c = rx_.front();
+        rx_.pop_front();
+        update_irq();
+        return c;
+      })
       .on_write([this](uint32_t v) {
-              if (lcr_ & kLcrDlab) {
-                dll_ = static_cast<uint8_t>(v);
-                return;
-              }
-              tx(static_cast<uint8_t>(v));
-            })
+        if (lcr_ & kLcrDlab) {
+          dll_ = static_cast<uint8_t>(v);
+          return;
+        }
+        tx(static_cast<uint8_t>(v));
+      })
       .read_side_effects();
   regs_.add(1, 1, "IER_DLM", Access::RW)
       .on_read([this]() -> uint32_t { return (lcr_ & kLcrDlab) ? dlm_ : ier_; })
       .on_write([this](uint32_t v) {
-              if (lcr_ & kLcrDlab) {
-                dlm_ = static_cast<uint8_t>(v);
-                return;
-              }
-              const bool thre_on = !(ier_ & kIerThre) && (v & kIerThre);
-              ier_ = static_cast<uint8_t>(v & 0x0f);
-              if (thre_on) thre_pending_ = true;
-              update_irq();
-            });
+        if (lcr_ & kLcrDlab) {
+          dlm_ = static_cast<uint8_t>(v);
+          return;
+        }
+        const bool thre_on = !(ier_ & kIerThre) && (v & kIerThre);
+        ier_ = static_cast<uint8_t>(v & 0x0f);
+        if (thre_on) thre_pending_ = true;
+        update_irq();
+      });
   regs_.add(2, 1, "IIR_FCR", Access::RW)
       .on_read([this]() -> uint32_t {
-              const uint32_t fifo = (fcr_ & 1) ? 0xc0 : 0;
-              if ((ier_ & kIerRx) && !rx_.empty()) return fifo | 0x04;
-              if ((ier_ & kIerThre) && thre_pending_) {
-                thre_pending_ = false;
-                update_irq();
-                return fifo | 0x02;
-              }
-              return fifo | 0x01;
-            })
+        const uint32_t fifo = (fcr_ & 1) ? 0xc0 : 0;
+        if ((ier_ & kIerRx) && !rx_.empty()) return fifo | 0x04;
+        if ((ier_ & kIerThre) && thre_pending_) {
+          thre_pending_ = false;
+          update_irq();
+          return fifo | 0x02;
+        }
+        return fifo | 0x01;
+      })
       .on_write([this](uint32_t v) {
-              fcr_ = static_cast<uint8_t>(v & 0xc9);
-              if (v & 0x02) rx_.clear();  // clear receive FIFO
-              update_irq();
-            })
+        fcr_ = static_cast<uint8_t>(v & 0xc9);
+        if (v & 0x02) rx_.clear();  // clear receive FIFO
+        update_irq();
+      })
       .read_side_effects();
   regs_.add(3, 1, "LCR", Access::RW)
       .on_read([this] { return uint32_t{lcr_}; })

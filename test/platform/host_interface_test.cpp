@@ -65,6 +65,16 @@ std::vector<int16_t> mlp2_reference(const std::vector<int16_t>& x) {
   return y;
 }
 
+// A fresh payload of `len` bytes at `addr` (data at `data`), response INCOMPLETE.
+void prepare(tlm::tlm_generic_payload& gp, tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len) {
+  gp.set_command(cmd);
+  gp.set_address(addr);
+  gp.set_data_ptr(static_cast<unsigned char*>(data));
+  gp.set_data_length(len);
+  gp.set_streaming_width(len);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+}
+
 constexpr uint64_t kImg = ExecSystem::kDramBase, kIn = kImg + 0x10000, kOut = kImg + 0x20000;
 
 struct Fixture {
@@ -376,12 +386,7 @@ TEST(HostInterface, BusLatencyIsChargedOnce) {
   sys.script = [&](ExecSystem& s) {
     tlm::tlm_generic_payload gp;
     uint32_t v = 0;
-    gp.set_command(tlm::TLM_READ_COMMAND);
-    gp.set_address(csr::kCsrBase + csr::ID);
-    gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-    gp.set_data_length(4);
-    gp.set_streaming_width(4);
-    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    prepare(gp, tlm::TLM_READ_COMMAND, csr::kCsrBase + csr::ID, &v, 4);
     sc_time d = SC_ZERO_TIME;
     s.driver.socket->b_transport(gp, d);
     csr_ok = gp.is_response_ok();
@@ -391,11 +396,7 @@ TEST(HostInterface, BusLatencyIsChargedOnce) {
 
     s.driver.write_csr(csr::DMA_CTRL, csr::DMA_PEEK);  // window reads peek (no consume)
     uint16_t w = 0;
-    gp.set_address(s.driver.window_addr(0, 0));
-    gp.set_data_ptr(reinterpret_cast<unsigned char*>(&w));
-    gp.set_data_length(2);
-    gp.set_streaming_width(2);
-    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    prepare(gp, tlm::TLM_READ_COMMAND, s.driver.window_addr(0, 0), &w, 2);
     d = SC_ZERO_TIME;
     s.driver.socket->b_transport(gp, d);
     win_ok = gp.is_response_ok();
@@ -428,12 +429,7 @@ TEST(HostInterface, UnmappedCsrOffsetsAreAddressErrors) {
     auto access = [&](tlm::tlm_command cmd, uint32_t off) {
       uint32_t v = 0;
       tlm::tlm_generic_payload gp;
-      gp.set_command(cmd);
-      gp.set_address(csr::kCsrBase + off);
-      gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-      gp.set_data_length(4);
-      gp.set_streaming_width(4);
-      gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      prepare(gp, cmd, csr::kCsrBase + off, &v, 4);
       sc_time d = SC_ZERO_TIME;
       s.driver.socket->b_transport(gp, d);
       wait(d);
@@ -443,12 +439,7 @@ TEST(HostInterface, UnmappedCsrOffsetsAreAddressErrors) {
       got.push_back({off, access(tlm::TLM_READ_COMMAND, off), access(tlm::TLM_WRITE_COMMAND, off)});
     auto dbg = [&](tlm::tlm_command cmd, uint32_t off, uint32_t& v, tlm::tlm_response_status& st) {
       tlm::tlm_generic_payload gp;
-      gp.set_command(cmd);
-      gp.set_address(off);  // offset within the block
-      gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-      gp.set_data_length(4);
-      gp.set_streaming_width(4);
-      gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      prepare(gp, cmd, off, &v, 4);  // offset within the block
       const unsigned n = s.accel.host_interface.csr.get_base_export()->transport_dbg(gp);
       st = gp.get_response_status();
       return n;
