@@ -6,9 +6,11 @@
 // The block holds the stored registers (IRQ_EN, IRQ_STATUS, ERROR_*, KADDR, KSIZE, DMA_*);
 // the live ones are bound to their sources: STATUS and DMA_STATUS to getters, the 64-bit
 // PERF counters (a _LO/_HI pair each) to the counters themselves (bind_counter()). Writes to
-// CTRL and DMA_CTRL.GO are handed to the host interface (on_ctrl, on_dma_go). An offset
-// with no register is an address error (TLM_ADDRESS_ERROR_RESPONSE); the block adds no
-// latency of its own (the bus does).
+// CTRL and DMA_CTRL.GO are handed to the host interface (on_ctrl, on_dma_go). Access rules
+// are MmioDevice's, as for every device: an offset with no register is an address error
+// (TLM_ADDRESS_ERROR_RESPONSE), a read of 1 or 2 bytes inside a register returns those bytes,
+// a write narrower than 4 bytes is an error (TLM_GENERIC_ERROR_RESPONSE), debug reads have
+// no side effects and debug writes are refused. The block adds no latency (the bus does).
 #pragma once
 
 #include <cstdint>

@@ -61,8 +61,8 @@ class HostInterface : public sc_core::sc_module {
   // Bound (by the constructor) to the node's host window socket.
   tlm_utils::simple_initiator_socket<HostInterface> node_port;
 
-  // Base addresses as seen on the SoC bus (for deciding whether a DMA address is in the
-  // window; defaults match architecture.md §2).
+  // Base addresses as seen on the SoC bus (the DMA engine needs the window's, to split
+  // accesses at tile boundaries; defaults match architecture.md §2).
   void set_bus_map(uint64_t csr_base, uint64_t window_base);
 
   // The CSR block as declared (offsets, names, access), e.g. to check the firmware headers.
