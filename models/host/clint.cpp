@@ -12,7 +12,7 @@ Clint::Clint(sc_core::sc_module_name name, uint64_t mtime_hz) : MmioDevice(name)
   sensitive << timer_ev_;
   dont_initialize();
 
-  regs_.add(0x0000, 4, "MSIP", RegAccess::RW, [this] { return uint32_t{msip_}; }, [this](uint32_t v) {
+  regs_.add(0x0000, 4, "MSIP", Access::RW).on_read([this] { return uint32_t{msip_}; }).on_write([this](uint32_t v) {
     msip_ = v & 1;
     if (msip_irq) msip_irq(msip_);
   });
@@ -21,22 +21,24 @@ Clint::Clint(sc_core::sc_module_name name, uint64_t mtime_hz) : MmioDevice(name)
                    : ((mtimecmp_ & ~0xffffffffull) | v);
     evaluate(access_time());
   };
-  regs_.add(0x4000, 4, "MTIMECMP_LO", RegAccess::RW, [this] { return static_cast<uint32_t>(mtimecmp_); },
-            [cmp_write](uint32_t v) { cmp_write(false, v); });
-  regs_.add(0x4004, 4, "MTIMECMP_HI", RegAccess::RW, [this] { return static_cast<uint32_t>(mtimecmp_ >> 32); },
-            [cmp_write](uint32_t v) { cmp_write(true, v); });
-  regs_.add(0xBFF8, 4, "MTIME_LO", RegAccess::RW,
-            [this] { return static_cast<uint32_t>(mtime_at(access_time())); },
-            [this](uint32_t v) {
-              const auto now = access_time();
-              set_mtime(now, (mtime_at(now) & ~0xffffffffull) | v);
-            });
-  regs_.add(0xBFFC, 4, "MTIME_HI", RegAccess::RW,
-            [this] { return static_cast<uint32_t>(mtime_at(access_time()) >> 32); },
-            [this](uint32_t v) {
-              const auto now = access_time();
-              set_mtime(now, (mtime_at(now) & 0xffffffffull) | (static_cast<uint64_t>(v) << 32));
-            });
+  regs_.add(0x4000, 4, "MTIMECMP_LO", Access::RW)
+      .on_read([this] { return static_cast<uint32_t>(mtimecmp_); })
+      .on_write([cmp_write](uint32_t v) { cmp_write(false, v); });
+  regs_.add(0x4004, 4, "MTIMECMP_HI", Access::RW)
+      .on_read([this] { return static_cast<uint32_t>(mtimecmp_ >> 32); })
+      .on_write([cmp_write](uint32_t v) { cmp_write(true, v); });
+  regs_.add(0xBFF8, 4, "MTIME_LO", Access::RW)
+      .on_read([this] { return static_cast<uint32_t>(mtime_at(access_time())); })
+      .on_write([this](uint32_t v) {
+        const auto now = access_time();
+        set_mtime(now, (mtime_at(now) & ~0xffffffffull) | v);
+      });
+  regs_.add(0xBFFC, 4, "MTIME_HI", Access::RW)
+      .on_read([this] { return static_cast<uint32_t>(mtime_at(access_time()) >> 32); })
+      .on_write([this](uint32_t v) {
+        const auto now = access_time();
+        set_mtime(now, (mtime_at(now) & 0xffffffffull) | (static_cast<uint64_t>(v) << 32));
+      });
 }
 
 uint64_t Clint::mtime_at(const sc_core::sc_time& t) const {

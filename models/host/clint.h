@@ -9,7 +9,7 @@
 #include <cstdint>
 
 #include "host/irq.h"
-#include "host/regs.h"
+#include "host/mmio_device.h"
 
 namespace pumavp::host {
 

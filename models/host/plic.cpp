@@ -5,29 +5,32 @@
 namespace pumavp::host {
 
 Plic::Plic(sc_core::sc_module_name name) : MmioDevice(name) {
-  regs_.add(0, 4, "PRIORITY0", RegAccess::RO, [] { return 0u; });
+  regs_.add(0, 4, "PRIORITY0", Access::RO);  // source 0 does not exist: reads 0
   for (unsigned s = 1; s < kSources; ++s) {
-    regs_.add(4 * s, 4, "PRIORITY" + std::to_string(s), RegAccess::RW, [this, s] { return priority_[s]; },
-              [this, s](uint32_t v) {
-                priority_[s] = v & kMaxPriority;
-                update();
-              });
+    regs_.add(4 * s, 4, "PRIORITY" + std::to_string(s), Access::RW)
+        .on_read([this, s] { return priority_[s]; })
+        .on_write([this, s](uint32_t v) {
+          priority_[s] = v & kMaxPriority;
+          update();
+        });
   }
   for (unsigned w = 0; w < kWords; ++w) {
-    regs_.add(0x1000 + 4 * w, 4, "PENDING" + std::to_string(w), RegAccess::RO, [this, w] { return pending_[w]; });
-    regs_.add(0x2000 + 4 * w, 4, "ENABLE" + std::to_string(w), RegAccess::RW, [this, w] { return enable_[w]; },
-              [this, w](uint32_t v) {
-                enable_[w] = w == 0 ? (v & ~1u) : v;  // source 0 does not exist
-                update();
-              });
+    regs_.add(0x1000 + 4 * w, 4, "PENDING" + std::to_string(w), Access::RO).on_read([this, w] { return pending_[w]; });
+    regs_.add(0x2000 + 4 * w, 4, "ENABLE" + std::to_string(w), Access::RW)
+        .on_read([this, w] { return enable_[w]; })
+        .on_write([this, w](uint32_t v) {
+          enable_[w] = w == 0 ? (v & ~1u) : v;  // source 0 does not exist
+          update();
+        });
   }
-  regs_.add(0x200000, 4, "THRESHOLD", RegAccess::RW, [this] { return threshold_; }, [this](uint32_t v) {
+  regs_.add(0x200000, 4, "THRESHOLD", Access::RW).on_read([this] { return threshold_; }).on_write([this](uint32_t v) {
     threshold_ = v & kMaxPriority;
     update();
   });
-  regs_.add(0x200004, 4, "CLAIM_COMPLETE", RegAccess::RW, [this] { return claim(); },
-            [this](uint32_t v) { complete(v); })
-      .read_has_side_effects = true;
+  regs_.add(0x200004, 4, "CLAIM_COMPLETE", Access::RW)
+      .on_read([this] { return claim(); })
+      .on_write([this](uint32_t v) { complete(v); })
+      .read_side_effects();
 }
 
 void Plic::set_source(unsigned src, bool level) {

@@ -14,7 +14,8 @@ int TestFinisher::decode(uint32_t v, bool& finish) {
 }
 
 TestFinisher::TestFinisher(sc_core::sc_module_name name) : MmioDevice(name) {
-  regs_.add(0x0, 4, "FINISHER", RegAccess::RW, [] { return 0u; }, [this](uint32_t v) {
+  // Reads return 0: the written value is not stored (no writable bits).
+  regs_.add(0x0, 4, "FINISHER", Access::RW).fields(0).on_write([this](uint32_t v) {
     bool fin = false;
     const int code = decode(v, fin);
     if (!fin || finished_) return;

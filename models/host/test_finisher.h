@@ -6,7 +6,7 @@
 
 #include <functional>
 
-#include "host/regs.h"
+#include "host/mmio_device.h"
 
 namespace pumavp::host {
 

@@ -19,60 +19,65 @@ Uart16550::Uart16550(sc_core::sc_module_name name, const std::string& path) : Mm
     if (!out_) throw std::runtime_error("uart: cannot open '" + path + "': " + std::strerror(errno));
     own_file_ = true;
   }
-  regs_.add(0, 1, "RBR_THR_DLL", RegAccess::RW,
-            [this]() -> uint32_t {
-              if (lcr_ & kLcrDlab) return dll_;
-              if (rx_.empty()) return 0;
-              const uint8_t c = rx_.front();
-              rx_.pop_front();
-              update_irq();
-              return c;
-            },
-            [this](uint32_t v) {
-              if (lcr_ & kLcrDlab) {
-                dll_ = static_cast<uint8_t>(v);
-                return;
-              }
-              tx(static_cast<uint8_t>(v));
-            })
-      .read_has_side_effects = true;
-  regs_.add(1, 1, "IER_DLM", RegAccess::RW, [this]() -> uint32_t { return (lcr_ & kLcrDlab) ? dlm_ : ier_; },
-            [this](uint32_t v) {
-              if (lcr_ & kLcrDlab) {
-                dlm_ = static_cast<uint8_t>(v);
-                return;
-              }
-              const bool thre_on = !(ier_ & kIerThre) && (v & kIerThre);
-              ier_ = static_cast<uint8_t>(v & 0x0f);
-              if (thre_on) thre_pending_ = true;
-              update_irq();
-            });
-  regs_.add(2, 1, "IIR_FCR", RegAccess::RW,
-            [this]() -> uint32_t {
-              const uint32_t fifo = (fcr_ & 1) ? 0xc0 : 0;
-              if ((ier_ & kIerRx) && !rx_.empty()) return fifo | 0x04;
-              if ((ier_ & kIerThre) && thre_pending_) {
-                thre_pending_ = false;
-                update_irq();
-                return fifo | 0x02;
-              }
-              return fifo | 0x01;
-            },
-            [this](uint32_t v) {
-              fcr_ = static_cast<uint8_t>(v & 0xc9);
-              if (v & 0x02) rx_.clear();  // clear receive FIFO
-              update_irq();
-            })
-      .read_has_side_effects = true;
-  regs_.add(3, 1, "LCR", RegAccess::RW, [this] { return uint32_t{lcr_}; },
-            [this](uint32_t v) { lcr_ = static_cast<uint8_t>(v); });
-  regs_.add(4, 1, "MCR", RegAccess::RW, [this] { return uint32_t{mcr_}; },
-            [this](uint32_t v) { mcr_ = static_cast<uint8_t>(v & 0x1f); });
-  regs_.add(5, 1, "LSR", RegAccess::RO,
-            [this] { return uint32_t{kLsrThre | kLsrTemt} | (rx_.empty() ? 0u : kLsrDr); });
-  regs_.add(6, 1, "MSR", RegAccess::RO, [] { return 0u; });
-  regs_.add(7, 1, "SCR", RegAccess::RW, [this] { return uint32_t{scr_}; },
-            [this](uint32_t v) { scr_ = static_cast<uint8_t>(v); });
+  regs_.add(0, 1, "RBR_THR_DLL", Access::RW)
+      .on_read([this]() -> uint32_t {
+        if (lcr_ & kLcrDlab) return dll_;
+        if (rx_.empty()) return 0;
+        const uint8_t c = rx_.front();
+        rx_.pop_front();
+        update_irq();
+        return c;
+      })
+      .on_write([this](uint32_t v) {
+        if (lcr_ & kLcrDlab) {
+          dll_ = static_cast<uint8_t>(v);
+          return;
+        }
+        tx(static_cast<uint8_t>(v));
+      })
+      .read_side_effects();
+  regs_.add(1, 1, "IER_DLM", Access::RW)
+      .on_read([this]() -> uint32_t { return (lcr_ & kLcrDlab) ? dlm_ : ier_; })
+      .on_write([this](uint32_t v) {
+        if (lcr_ & kLcrDlab) {
+          dlm_ = static_cast<uint8_t>(v);
+          return;
+        }
+        const bool thre_on = !(ier_ & kIerThre) && (v & kIerThre);
+        ier_ = static_cast<uint8_t>(v & 0x0f);
+        if (thre_on) thre_pending_ = true;
+        update_irq();
+      });
+  regs_.add(2, 1, "IIR_FCR", Access::RW)
+      .on_read([this]() -> uint32_t {
+        const uint32_t fifo = (fcr_ & 1) ? 0xc0 : 0;
+        if ((ier_ & kIerRx) && !rx_.empty()) return fifo | 0x04;
+        if ((ier_ & kIerThre) && thre_pending_) {
+          thre_pending_ = false;
+          update_irq();
+          return fifo | 0x02;
+        }
+        return fifo | 0x01;
+      })
+      .on_write([this](uint32_t v) {
+        fcr_ = static_cast<uint8_t>(v & 0xc9);
+        if (v & 0x02) rx_.clear();  // clear receive FIFO
+        update_irq();
+      })
+      .read_side_effects();
+  regs_.add(3, 1, "LCR", Access::RW)
+      .on_read([this] { return uint32_t{lcr_}; })
+      .on_write([this](uint32_t v) { lcr_ = static_cast<uint8_t>(v); });
+  regs_.add(4, 1, "MCR", Access::RW)
+      .on_read([this] { return uint32_t{mcr_}; })
+      .on_write([this](uint32_t v) { mcr_ = static_cast<uint8_t>(v & 0x1f); });
+  regs_.add(5, 1, "LSR", Access::RO).on_read([this] {
+    return uint32_t{kLsrThre | kLsrTemt} | (rx_.empty() ? 0u : kLsrDr);
+  });
+  regs_.add(6, 1, "MSR", Access::RO);  // reads 0
+  regs_.add(7, 1, "SCR", Access::RW)
+      .on_read([this] { return uint32_t{scr_}; })
+      .on_write([this](uint32_t v) { scr_ = static_cast<uint8_t>(v); });
 }
 
 Uart16550::~Uart16550() {

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "host/irq.h"
-#include "host/regs.h"
+#include "host/mmio_device.h"
 
 namespace pumavp::host {
 

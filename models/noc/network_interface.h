@@ -71,6 +71,9 @@ class NetworkInterface : public sc_core::sc_module {
   bool moving() const { return !queue_.empty() && !in_chain_; }
   // True while the NI's thread is inside a delivery chain (only observable when stuck).
   bool in_chain() const { return in_chain_; }
+  // Counters (may be shared by every NI of a mesh: same stats prefix).
+  const uint64_t& flits() const { return flits_; }
+  const EnergyLedger& energy() const { return energy_; }
 
  private:
   struct Entry {

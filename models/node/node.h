@@ -44,22 +44,14 @@
 #include "isa/kimage.h"
 #include "noc/mesh.h"
 #include "noc/run_monitor.h"
+#include "node/node_control.h"
 #include "tile/tile.h"
 
 namespace pumavp::node {
 
 constexpr uint64_t kTileWindowBytes = 0x10000;  // host window per tile
 
-struct LoadResult {
-  unsigned code = 0;   // architecture.md §2.5 ERROR_CODE; 0 = loaded
-  int tile = -1;       // -1: not about one unit
-  int core = -1;       // 0xFF = tile unit
-  int64_t pc = -1;
-  std::string message;
-  bool ok() const { return code == 0; }
-};
-
-class Node : public sc_core::sc_module {
+class Node : public sc_core::sc_module, public NodeControl {
  public:
   SC_HAS_PROCESS(Node);
   tlm_utils::simple_target_socket_optional<Node> host_socket;  // may stay unbound
@@ -80,25 +72,27 @@ class Node : public sc_core::sc_module {
   // clears every tile and programs instruction memories, crossbars, preloads. Untimed (the
   // host interface models DMA and crossbar-programming time on top). While a run is in
   // progress nothing happens and code 0xFF is returned.
-  LoadResult load(const isa::KernelImage& img);
+  LoadResult load(const isa::KernelImage& img) override;
   bool loaded() const { return loaded_; }
   // START: every tile and core program runs until all halt (isa.md §5). False (nothing
   // happens) when not loaded or already running.
-  bool start();
+  bool start() override;
   // Stop a run in progress with ERROR_CODE 10 (no-op when idle).
-  void abort(const std::string& why = "aborted by the host");
+  void abort(const std::string& why = "aborted by the host") override;
   // Power-on state: nothing loaded, memories/attributes/FIFOs/crossbars cleared, network
   // emptied, status Idle. A run in progress is stopped first (its end-of-run clean-up runs
   // in the next delta, from the node's own process; end_event() is notified).
-  void reset();
+  void reset() override;
 
   // ---- status ----
-  bool busy() const { return monitor_.status() == noc::RunStatus::Running; }
-  noc::RunStatus status() const { return monitor_.status(); }
-  const noc::RunError& error() const { return monitor_.error(); }
+  bool busy() const override { return monitor_.status() == noc::RunStatus::Running; }
+  noc::RunStatus status() const override { return monitor_.status(); }
+  const noc::RunError& error() const override { return monitor_.error(); }
   // Notified when a run ends (done or error), after the node's end-of-run clean-up (one delta
   // after status() changed; not notified if a new run was started within that delta).
-  const sc_core::sc_event& end_event() const { return end_ev_; }
+  const sc_core::sc_event& end_event() const override { return end_ev_; }
+  // PERF figures, bound to the parts' own counters (node_perf.cpp).
+  NodePerf perf() const override;
   sc_core::sc_time run_start_time() const { return t_start_; }
   sc_core::sc_time run_end_time() const { return t_end_; }
   // Packets discarded at the end of the last run (queued in FIFOs or the network).

@@ -69,6 +69,8 @@ class TileControlUnit : public sc_core::sc_module, private MemBlockHook {
   const uint32_t& pc_ref() const { return pc_; }
   const uint64_t& packets_sent() const { return c_sent_; }
   const uint64_t& packets_received() const { return c_received_; }
+  const uint64_t& instructions() const { return c_instr_; }
+  const EnergyLedger& energy() const { return energy_; }
   uint64_t word_at(uint32_t pc) const { return pc < prog_.size() ? prog_[pc].word : 0; }
   std::string disasm_at(uint32_t pc) const;
   unsigned monitor_handle() const { return handle_; }

@@ -47,13 +47,14 @@ void elaborate() { sc_core::sc_start(sc_core::SC_ZERO_TIME); }
 
 }  // namespace
 
+// The register table served through TLM (serve_registers, the body of MmioDevice's target).
 TEST(RegisterTable, AccessRules) {
   uint32_t a = 0x11223344u, written = 0;
   int reads = 0;
-  RegisterTable t("dev");
-  t.add(0x10, 4, "A", RegAccess::RW, [&] { ++reads; return a; }, [&](uint32_t v) { written = v; });
-  t.add(0x14, 4, "RO", RegAccess::RO, [] { return 7u; }, [&](uint32_t) { written = 0xbad; });
-  t.add(0x18, 1, "B", RegAccess::WO, [] { return 9u; }, [&](uint32_t v) { written = v; });
+  pumavp::RegisterTable t("dev");
+  t.add(0x10, 4, "A", pumavp::Access::RW).on_read([&] { ++reads; return a; }).on_write([&](uint32_t v) { written = v; });
+  t.add(0x14, 4, "RO", pumavp::Access::RO).on_read([] { return 7u; }).on_write([&](uint32_t) { written = 0xbad; });
+  t.add(0x18, 1, "B", pumavp::Access::WO).on_read([] { return 9u; }).on_write([&](uint32_t v) { written = v; });
   EXPECT_EQ(t.find(0x12)->name, "A");
   EXPECT_EQ(t.find(0x19), nullptr);
   EXPECT_EQ(t.find(0x0), nullptr);
@@ -66,7 +67,7 @@ TEST(RegisterTable, AccessRules) {
     p.set_data_length(n);
     p.set_streaming_width(n);
     p.set_byte_enable_ptr(nullptr);
-    t.access(p);
+    serve_registers(t, p, false);
     return p.get_response_status();
   };
   EXPECT_EQ(go(tlm::TLM_READ_COMMAND, 0x12, 2), tlm::TLM_OK_RESPONSE);  // upper half
@@ -84,6 +85,44 @@ TEST(RegisterTable, AccessRules) {
   EXPECT_EQ(v & 0xff, 0u);
   EXPECT_EQ(go(tlm::TLM_READ_COMMAND, 0x16, 4), tlm::TLM_ADDRESS_ERROR_RESPONSE);  // crosses
   EXPECT_EQ(go(tlm::TLM_READ_COMMAND, 0x40, 4), tlm::TLM_ADDRESS_ERROR_RESPONSE);  // nothing
+}
+
+// MmioDevice's debug transport: reads without side effects (the UART's receive FIFO is not
+// popped), writes refused, a response status on every access.
+TEST(MmioDevice, DebugAccessesHaveNoSideEffects) {
+  Uart16550 uart("uart");
+  Initiator ini("ini");
+  ini.socket.bind(uart.socket);
+  std::string out;
+  uart.on_tx = [&](char c) { out.push_back(c); };
+  elaborate();
+  uart.push_rx("x");
+  auto dbg = [&](tlm::tlm_command cmd, uint64_t a, uint8_t& v, tlm::tlm_response_status& st) {
+    tlm::tlm_generic_payload p;
+    p.set_command(cmd);
+    p.set_address(a);
+    p.set_data_ptr(&v);
+    p.set_data_length(1);
+    p.set_streaming_width(1);
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    const unsigned n = ini.socket->transport_dbg(p);
+    st = p.get_response_status();
+    return n;
+  };
+  uint8_t v = 0xff;
+  tlm::tlm_response_status st = tlm::TLM_INCOMPLETE_RESPONSE;
+  EXPECT_EQ(dbg(tlm::TLM_READ_COMMAND, 0, v, st), 1u);  // RBR: side effects, reads 0
+  EXPECT_EQ(st, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(v, 0u);
+  EXPECT_EQ(dbg(tlm::TLM_READ_COMMAND, 5, v, st), 1u);  // LSR: data still ready
+  EXPECT_EQ(v & 1u, 1u);
+  v = 'z';
+  EXPECT_EQ(dbg(tlm::TLM_WRITE_COMMAND, 0, v, st), 0u);  // THR: nothing transmitted
+  EXPECT_EQ(st, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  EXPECT_EQ(out, "");
+  EXPECT_EQ(dbg(tlm::TLM_READ_COMMAND, 8, v, st), 0u);
+  EXPECT_EQ(st, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(ini.rd(0, 1), static_cast<uint32_t>('x'));  // a bus read pops it
 }
 
 TEST(Plic, PriorityThresholdClaimComplete) {

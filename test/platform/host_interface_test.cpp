@@ -65,6 +65,16 @@ std::vector<int16_t> mlp2_reference(const std::vector<int16_t>& x) {
   return y;
 }
 
+// A fresh payload of `len` bytes at `addr` (data at `data`), response INCOMPLETE.
+void prepare(tlm::tlm_generic_payload& gp, tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len) {
+  gp.set_command(cmd);
+  gp.set_address(addr);
+  gp.set_data_ptr(static_cast<unsigned char*>(data));
+  gp.set_data_length(len);
+  gp.set_streaming_width(len);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+}
+
 constexpr uint64_t kImg = ExecSystem::kDramBase, kIn = kImg + 0x10000, kOut = kImg + 0x20000;
 
 struct Fixture {
@@ -370,18 +380,13 @@ TEST(HostInterface, BusLatencyIsChargedOnce) {
   PlatformConfig cfg = small_cfg();
   cfg.host.bus_ns = 7;
   ExecSystem sys("sys", cfg);
-  sc_time csr_delay = SC_ZERO_TIME, win_delay = SC_ZERO_TIME;
+  sc_time csr_delay = sc_max_time(), win_delay = sc_max_time();
   uint32_t id = 0;
   bool csr_ok = false, win_ok = false;
   sys.script = [&](ExecSystem& s) {
     tlm::tlm_generic_payload gp;
     uint32_t v = 0;
-    gp.set_command(tlm::TLM_READ_COMMAND);
-    gp.set_address(csr::kCsrBase + csr::ID);
-    gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-    gp.set_data_length(4);
-    gp.set_streaming_width(4);
-    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    prepare(gp, tlm::TLM_READ_COMMAND, csr::kCsrBase + csr::ID, &v, 4);
     sc_time d = SC_ZERO_TIME;
     s.driver.socket->b_transport(gp, d);
     csr_ok = gp.is_response_ok();
@@ -391,11 +396,7 @@ TEST(HostInterface, BusLatencyIsChargedOnce) {
 
     s.driver.write_csr(csr::DMA_CTRL, csr::DMA_PEEK);  // window reads peek (no consume)
     uint16_t w = 0;
-    gp.set_address(s.driver.window_addr(0, 0));
-    gp.set_data_ptr(reinterpret_cast<unsigned char*>(&w));
-    gp.set_data_length(2);
-    gp.set_streaming_width(2);
-    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    prepare(gp, tlm::TLM_READ_COMMAND, s.driver.window_addr(0, 0), &w, 2);
     d = SC_ZERO_TIME;
     s.driver.socket->b_transport(gp, d);
     win_ok = gp.is_response_ok();
@@ -408,4 +409,91 @@ TEST(HostInterface, BusLatencyIsChargedOnce) {
   ASSERT_TRUE(win_ok);
   EXPECT_EQ(win_delay, sc_time(cfg.host.bus_ns, SC_NS) +
                            sc_time(cfg.cycle_ns(), SC_NS) * static_cast<double>(cfg.lat.mem_access));
+}
+
+// The CSR block is a register table: an offset with no register (inside the 4 KiB block, or
+// a hole between registers) is an address error on the bus, for reads and writes, and the
+// debug transport sets a response status too (and refuses writes).
+TEST(HostInterface, UnmappedCsrOffsetsAreAddressErrors) {
+  Fixture f;
+  struct Result {
+    uint32_t offset;
+    tlm::tlm_response_status read, write;
+  };
+  std::vector<Result> got;
+  tlm::tlm_response_status id_dbg = tlm::TLM_INCOMPLETE_RESPONSE, hole_dbg = tlm::TLM_INCOMPLETE_RESPONSE,
+                           write_dbg = tlm::TLM_INCOMPLETE_RESPONSE;
+  unsigned id_dbg_bytes = 0, hole_dbg_bytes = 1, write_dbg_bytes = 1;
+  uint32_t id = 0, kaddr_after = 1;
+  ASSERT_TRUE(f.run([&](ExecSystem& s) {
+    auto access = [&](tlm::tlm_command cmd, uint32_t off) {
+      uint32_t v = 0;
+      tlm::tlm_generic_payload gp;
+      prepare(gp, cmd, csr::kCsrBase + off, &v, 4);
+      sc_time d = SC_ZERO_TIME;
+      s.driver.socket->b_transport(gp, d);
+      wait(d);
+      return gp.get_response_status();
+    };
+    for (uint32_t off : {0x02Cu, 0x038u, 0x054u, 0x07Cu, 0x0A8u, 0xFFCu})
+      got.push_back({off, access(tlm::TLM_READ_COMMAND, off), access(tlm::TLM_WRITE_COMMAND, off)});
+    auto dbg = [&](tlm::tlm_command cmd, uint32_t off, uint32_t& v, tlm::tlm_response_status& st) {
+      tlm::tlm_generic_payload gp;
+      prepare(gp, cmd, off, &v, 4);  // offset within the block
+      const unsigned n = s.accel.host_interface.csr.get_base_export()->transport_dbg(gp);
+      st = gp.get_response_status();
+      return n;
+    };
+    uint32_t v = 0;
+    id_dbg_bytes = dbg(tlm::TLM_READ_COMMAND, csr::ID, id, id_dbg);
+    hole_dbg_bytes = dbg(tlm::TLM_READ_COMMAND, 0x02C, v, hole_dbg);
+    v = 0x1234;
+    write_dbg_bytes = dbg(tlm::TLM_WRITE_COMMAND, csr::KADDR, v, write_dbg);
+    kaddr_after = s.driver.read_csr(csr::KADDR);
+  }));
+  ASSERT_EQ(got.size(), 6u);
+  for (const Result& r : got) {
+    EXPECT_EQ(r.read, tlm::TLM_ADDRESS_ERROR_RESPONSE) << "read at 0x" << std::hex << r.offset;
+    EXPECT_EQ(r.write, tlm::TLM_ADDRESS_ERROR_RESPONSE) << "write at 0x" << std::hex << r.offset;
+  }
+  EXPECT_EQ(id_dbg_bytes, 4u);
+  EXPECT_EQ(id_dbg, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(id, csr::kIdValue);
+  EXPECT_EQ(hole_dbg_bytes, 0u);
+  EXPECT_EQ(hole_dbg, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(write_dbg_bytes, 0u);  // debug accesses have no side effects
+  EXPECT_EQ(write_dbg, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  EXPECT_EQ(kaddr_after, 0u);
+}
+
+// The PERF registers read the node's own counters: after a run they equal the stats figures
+// they stand for (instructions of cores and tile units, core MVMs, NoC flits injected and
+// per link, energy of the node and the host interface), and accelerator cycles.
+TEST(HostInterface, PerfRegistersReadTheCounters) {
+  Fixture f;
+  const auto img = assemble(kMlp2, f.cfg);
+  f.put_image(img);
+  const std::vector<int16_t> x = {4096, 2048, -4096, 8192};
+  f.put(kIn, x.data(), 8);
+  uint64_t perf[5] = {0, 0, 0, 0, 0};
+  ASSERT_TRUE(f.run([&](ExecSystem& s) {
+    ASSERT_EQ(s.driver.load(kImg, static_cast<uint32_t>(img.size())), 0u);
+    ASSERT_EQ(s.driver.dma(kIn, s.driver.window_addr(0, 0), 8, 1), 0u);
+    s.driver.start();
+    ASSERT_EQ(s.driver.wait_done(), 0u);
+    const uint32_t offs[5] = {csr::PERF_CYCLES, csr::PERF_INSTRS, csr::PERF_MVMS, csr::PERF_FLITS, csr::PERF_ENERGY};
+    for (unsigned i = 0; i < 5; ++i) perf[i] = s.driver.perf(offs[i]);
+  }));
+  const Stats& st = f.sys.stats;
+  EXPECT_GT(perf[0], 0u);
+  EXPECT_EQ(perf[0], st.counter_value("accel.cycles"));
+  EXPECT_GT(perf[1], 0u);
+  EXPECT_EQ(perf[1], st.sum_counters("instructions"));
+  EXPECT_EQ(perf[2], 2u);
+  EXPECT_EQ(perf[2], st.sum_counters("mvm"));
+  EXPECT_GT(perf[3], 0u);
+  EXPECT_EQ(perf[3], st.sum_counters("flits"));
+  const double pj = st.energy_under("node").total() + st.energy_under("accel").total();
+  EXPECT_GT(perf[4], 0u);
+  EXPECT_EQ(perf[4], static_cast<uint64_t>(pj + 0.5));
 }
