@@ -52,10 +52,25 @@ class MvmArray {
   // Weight W[i][j] (PANTHER: the composed weight Wt).
   virtual int64_t weight_at(unsigned i, unsigned j) const = 0;
 
-  // y[j] = sat16(rne(sum_i W[i][j] x[i], f or 2f)).
-  virtual void mvm(const int16_t* x, int16_t* y, Flags& flags) = 0;
-  // z[i] = sat16(rne(sum_j W[i][j] d[j], f or 2f)).
-  virtual void mtvm(const int16_t* d, int16_t* z, Flags& flags) = 0;
+  // y[j] = sat16(rne(sum_i W[i][j] x[i], f or 2f)), with the array's model (sliced()).
+  void mvm(const int16_t* x, int16_t* y, Flags& flags) {
+    if (sliced())
+      mvm_sliced(x, y, flags);
+    else
+      mvm_ideal(x, y, flags);
+  }
+  // z[i] = sat16(rne(sum_j W[i][j] d[j], f or 2f)) (rows and columns swap roles).
+  void mtvm(const int16_t* d, int16_t* z, Flags& flags) {
+    if (sliced())
+      mtvm_sliced(d, z, flags);
+    else
+      mtvm_ideal(d, z, flags);
+  }
+  // One model forced (tests, benches): the golden product or the bit-sliced one.
+  virtual void mvm_ideal(const int16_t* x, int16_t* y, Flags& flags) = 0;
+  virtual void mvm_sliced(const int16_t* x, int16_t* y, Flags& flags) = 0;
+  virtual void mtvm_ideal(const int16_t* d, int16_t* z, Flags& flags) = 0;
+  virtual void mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags) = 0;
 
   // --- PANTHER update path (isa.md §7.3); neutral on a PUMA array ---
   struct CommitResult {
@@ -75,6 +90,12 @@ class MvmArray {
   virtual void finish_run(ArrayEvents& ev) = 0;
 
  protected:
+  // Bounds of a rows×cols weight block at (row0, col0) in an X×X array: throws
+  // std::out_of_range if it leaves the array, std::invalid_argument for null weights of a
+  // non-empty block; false if the block is empty (nothing to write).
+  static bool check_block(const char* who, unsigned X, const void* w, unsigned rows,
+                          unsigned cols, unsigned row0, unsigned col0);
+
   MvmArray() = default;
   MvmArray(const MvmArray&) = default;
   MvmArray(MvmArray&&) noexcept = default;

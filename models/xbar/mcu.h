@@ -102,14 +102,12 @@ class Mcu final : public MvmArray {
   int64_t column_sum(unsigned j) const { return cw_[j]; }
   int64_t row_sum(unsigned i) const { return rw_[i]; }
 
-  // y[j] = sat16(rne(sum_i Wt[i][j] x[i], 2f)).
-  void mvm(const int16_t* x, int16_t* y, Flags& flags) override;
-  // z[i] = sat16(rne(sum_j Wt[i][j] d[j], 2f)).
-  void mtvm(const int16_t* d, int16_t* z, Flags& flags) override;
-  void mvm_ideal(const int16_t* x, int16_t* y, Flags& flags);
-  void mvm_sliced(const int16_t* x, int16_t* y, Flags& flags);
-  void mtvm_ideal(const int16_t* d, int16_t* z, Flags& flags);
-  void mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags);
+  // mvm() (MvmArray): y[j] = sat16(rne(sum_i Wt[i][j] x[i], 2f)).
+  // mtvm(): z[i] = sat16(rne(sum_j Wt[i][j] d[j], 2f)).
+  void mvm_ideal(const int16_t* x, int16_t* y, Flags& flags) override;
+  void mvm_sliced(const int16_t* x, int16_t* y, Flags& flags) override;
+  void mtvm_ideal(const int16_t* d, int16_t* z, Flags& flags) override;
+  void mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags) override;
 
   // OPA: append (x, delta) (X words each, copied) to the pending list.
   void opa(const int16_t* x, const int16_t* delta) override;
@@ -135,6 +133,7 @@ class Mcu final : public MvmArray {
   void refresh_sums();
   void ensure_planes();
   void finish(const int64_t* acc, int16_t* out, Flags& flags);
+  void product(bool transposed, bool sliced, const int16_t* in, int16_t* out, Flags& flags);
   void apply_pair_ideal(const int16_t* x, const int16_t* d);
   void apply_pair_sliced(const int16_t* x, const int16_t* d);
 
