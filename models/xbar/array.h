@@ -35,11 +35,12 @@ class MvmArray {
  public:
   virtual ~MvmArray() = default;
 
-  virtual const XbarParams& params() const = 0;
+  const XbarParams& params() const { return p_; }
   // X: rows = columns.
-  virtual unsigned size() const = 0;
-  // Whether mvm()/mtvm() evaluate the bit-sliced model.
-  virtual bool sliced() const = 0;
+  unsigned size() const { return X_; }
+  // Whether mvm()/mtvm() evaluate the bit-sliced model (decided by the array at
+  // construction: model sliced, or an ADC below its lossless width).
+  bool sliced() const { return sliced_; }
 
   // All weights 0.
   virtual void clear() = 0;
@@ -96,11 +97,16 @@ class MvmArray {
   static bool check_block(const char* who, unsigned X, const void* w, unsigned rows,
                           unsigned cols, unsigned row0, unsigned col0);
 
-  MvmArray() = default;
-  MvmArray(const MvmArray&) = default;
+  // Keeps p (the array validates it); sliced_ is set by the array's constructor.
+  explicit MvmArray(const XbarParams& p) : p_(p), X_(p.size) {}
+  MvmArray(const MvmArray&) = delete;
+  MvmArray& operator=(const MvmArray&) = delete;
   MvmArray(MvmArray&&) noexcept = default;
-  MvmArray& operator=(const MvmArray&) = default;
   MvmArray& operator=(MvmArray&&) noexcept = default;
+
+  XbarParams p_;
+  unsigned X_;
+  bool sliced_ = false;
 };
 
 // The array of a core's matrix unit: an Mcu when p.panther, else a Crossbar. Validates p.

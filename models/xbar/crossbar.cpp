@@ -12,7 +12,7 @@ namespace {
 constexpr int64_t kB = 32768;  // offset B = 2^15
 }
 
-Crossbar::Crossbar(const XbarParams& p) : p_(p), X_(p.size) {
+Crossbar::Crossbar(const XbarParams& p) : MvmArray(p) {
   validate(p_);
   sliced_ = p_.puma_sliced();
   colmaj_.assign(std::size_t(X_) * X_, 0);
@@ -115,9 +115,9 @@ static void golden(const int16_t* W, const int16_t* x, unsigned X, int16_t* spli
 }
 
 // MVM (transposed = false) or MTVM, golden or bit-sliced: the layouts and sums swap roles.
-void Crossbar::product(bool transposed, bool sliced, const int16_t* in, int16_t* out,
+void Crossbar::product(bool transposed, bool bit_sliced, const int16_t* in, int16_t* out,
                        Flags& flags) {
-  if (sliced) {
+  if (bit_sliced) {
     ensure_planes();
     // Cells hold W + B, so the cell offset is B as well (isa.md §2.9 step 6).
     sliced_product(*planes_, transposed, in, X_, transposed ? rw_.data() : cw_.data(), kB,

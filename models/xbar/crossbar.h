@@ -43,13 +43,7 @@ class Crossbar final : public MvmArray {
   ~Crossbar() override;
   Crossbar(Crossbar&&) noexcept;
   Crossbar& operator=(Crossbar&&) noexcept;
-  Crossbar(const Crossbar&) = delete;
-  Crossbar& operator=(const Crossbar&) = delete;
-
-  const XbarParams& params() const override { return p_; }
-  unsigned size() const override { return X_; }
-  // Whether mvm()/mtvm() evaluate §2.9 (model sliced or lossy ADC).
-  bool sliced() const override { return sliced_; }
+  // params(), size(), sliced() (MvmArray): sliced() = §2.9 (model sliced or lossy ADC).
 
   // All weights 0.
   void clear() override;
@@ -83,11 +77,8 @@ class Crossbar final : public MvmArray {
  private:
   void ensure_planes();
   void finish(const int64_t* acc, int16_t* out, Flags& flags);
-  void product(bool transposed, bool sliced, const int16_t* in, int16_t* out, Flags& flags);
+  void product(bool transposed, bool bit_sliced, const int16_t* in, int16_t* out, Flags& flags);
 
-  XbarParams p_;
-  unsigned X_;
-  bool sliced_;
   std::vector<int16_t> colmaj_;  // W[i][j] at j*X + i
   std::vector<int16_t> rowmaj_;  // W[i][j] at i*X + j
   std::vector<int64_t> cw_, rw_;

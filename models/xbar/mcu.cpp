@@ -69,7 +69,7 @@ WeightRangeError::WeightRangeError(unsigned r, unsigned c, int64_t v, int64_t lo
 
 // ---------------------------------------------------------------- Mcu
 
-Mcu::Mcu(const XbarParams& p) : p_(p), sl_(p.panther_slices), X_(p.size) {
+Mcu::Mcu(const XbarParams& p) : MvmArray(p), sl_(p.panther_slices) {
   validate(p_);
   sliced_ = p_.model == XbarModel::Sliced;
   for (unsigned k = 0; k < sl_.n; ++k)
@@ -197,8 +197,8 @@ static void golden64(const int64_t* W, const int16_t* x, unsigned X, int64_t* ac
 }
 
 // MVM (transposed = false) or MTVM, golden or bit-sliced: the layouts and sums swap roles.
-void Mcu::product(bool transposed, bool sliced, const int16_t* in, int16_t* out, Flags& flags) {
-  if (sliced) {
+void Mcu::product(bool transposed, bool bit_sliced, const int16_t* in, int16_t* out, Flags& flags) {
+  if (bit_sliced) {
     ensure_planes();
     sliced_product(*planes_, transposed, in, X_, transposed ? rw_.data() : cw_.data(), sl_.beta,
                    acc_.data(), cnt_.adc_conversions, cnt_.adc_clipped);

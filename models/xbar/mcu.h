@@ -70,15 +70,10 @@ class Mcu final : public MvmArray {
   ~Mcu() override;
   Mcu(Mcu&&) noexcept;
   Mcu& operator=(Mcu&&) noexcept;
-  Mcu(const Mcu&) = delete;
-  Mcu& operator=(const Mcu&) = delete;
 
-  const XbarParams& params() const override { return p_; }
+  // params(), size(), sliced() (MvmArray): sliced() = the bit-sliced model (model sliced, or
+  // some slice ADC below its lossless width).
   const PantherSlicing& slicing() const { return sl_; }
-  unsigned size() const override { return X_; }
-  // Whether mvm()/mtvm() evaluate the bit-sliced model (model sliced, or some slice ADC
-  // below its lossless width).
-  bool sliced() const override { return sliced_; }
   // Per-slice functional ADC width: adc_bits if set, else the slice's lossless width.
   unsigned adc_width(unsigned k) const;
 
@@ -133,14 +128,11 @@ class Mcu final : public MvmArray {
   void refresh_sums();
   void ensure_planes();
   void finish(const int64_t* acc, int16_t* out, Flags& flags);
-  void product(bool transposed, bool sliced, const int16_t* in, int16_t* out, Flags& flags);
+  void product(bool transposed, bool bit_sliced, const int16_t* in, int16_t* out, Flags& flags);
   void apply_pair_ideal(const int16_t* x, const int16_t* d);
   void apply_pair_sliced(const int16_t* x, const int16_t* d);
 
-  XbarParams p_;
   PantherSlicing sl_;
-  unsigned X_;
-  bool sliced_;
   std::vector<int64_t> wt_;   // composed weights, row-major
   std::vector<int64_t> wtc_;  // composed weights, column-major (MVM hot loop)
   std::vector<int32_t> dig_;  // digits [k][i][j]
