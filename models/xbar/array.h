@@ -35,11 +35,12 @@ class MvmArray {
  public:
   virtual ~MvmArray() = default;
 
-  virtual const XbarParams& params() const = 0;
+  const XbarParams& params() const { return p_; }
   // X: rows = columns.
-  virtual unsigned size() const = 0;
-  // Whether mvm()/mtvm() evaluate the bit-sliced model.
-  virtual bool sliced() const = 0;
+  unsigned size() const { return X_; }
+  // Whether mvm()/mtvm() evaluate the bit-sliced model (decided by the array at
+  // construction: model sliced, or an ADC below its lossless width).
+  bool sliced() const { return sliced_; }
 
   // All weights 0.
   virtual void clear() = 0;
@@ -52,10 +53,25 @@ class MvmArray {
   // Weight W[i][j] (PANTHER: the composed weight Wt).
   virtual int64_t weight_at(unsigned i, unsigned j) const = 0;
 
-  // y[j] = sat16(rne(sum_i W[i][j] x[i], f or 2f)).
-  virtual void mvm(const int16_t* x, int16_t* y, Flags& flags) = 0;
-  // z[i] = sat16(rne(sum_j W[i][j] d[j], f or 2f)).
-  virtual void mtvm(const int16_t* d, int16_t* z, Flags& flags) = 0;
+  // y[j] = sat16(rne(sum_i W[i][j] x[i], f or 2f)), with the array's model (sliced()).
+  void mvm(const int16_t* x, int16_t* y, Flags& flags) {
+    if (sliced())
+      mvm_sliced(x, y, flags);
+    else
+      mvm_ideal(x, y, flags);
+  }
+  // z[i] = sat16(rne(sum_j W[i][j] d[j], f or 2f)) (rows and columns swap roles).
+  void mtvm(const int16_t* d, int16_t* z, Flags& flags) {
+    if (sliced())
+      mtvm_sliced(d, z, flags);
+    else
+      mtvm_ideal(d, z, flags);
+  }
+  // One model forced (tests, benches): the golden product or the bit-sliced one.
+  virtual void mvm_ideal(const int16_t* x, int16_t* y, Flags& flags) = 0;
+  virtual void mvm_sliced(const int16_t* x, int16_t* y, Flags& flags) = 0;
+  virtual void mtvm_ideal(const int16_t* d, int16_t* z, Flags& flags) = 0;
+  virtual void mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags) = 0;
 
   // --- PANTHER update path (isa.md §7.3); neutral on a PUMA array ---
   struct CommitResult {
@@ -75,11 +91,22 @@ class MvmArray {
   virtual void finish_run(ArrayEvents& ev) = 0;
 
  protected:
-  MvmArray() = default;
-  MvmArray(const MvmArray&) = default;
+  // Bounds of a rows×cols weight block at (row0, col0) in an X×X array: throws
+  // std::out_of_range if it leaves the array, std::invalid_argument for null weights of a
+  // non-empty block; false if the block is empty (nothing to write).
+  static bool check_block(const char* who, unsigned X, const void* w, unsigned rows,
+                          unsigned cols, unsigned row0, unsigned col0);
+
+  // Keeps p (the array validates it); sliced_ is set by the array's constructor.
+  explicit MvmArray(const XbarParams& p) : p_(p), X_(p.size) {}
+  MvmArray(const MvmArray&) = delete;
+  MvmArray& operator=(const MvmArray&) = delete;
   MvmArray(MvmArray&&) noexcept = default;
-  MvmArray& operator=(const MvmArray&) = default;
   MvmArray& operator=(MvmArray&&) noexcept = default;
+
+  XbarParams p_;
+  unsigned X_;
+  bool sliced_ = false;
 };
 
 // The array of a core's matrix unit: an Mcu when p.panther, else a Crossbar. Validates p.

@@ -82,4 +82,30 @@ void BitPlanes::accumulate(bool transposed, const uint16_t* u, int64_t* sacc,
   conversions += uint64_t{n} * steps() * X_;
 }
 
+void sliced_product(const BitPlanes& planes, bool transposed, const int16_t* in, unsigned X,
+                    const int64_t* wsum, int64_t beta, int64_t* acc, uint64_t& conversions,
+                    uint64_t& clipped) {
+  constexpr int64_t kB = 32768;  // input offset B = 2^15
+  uint16_t u[256] = {};  // X <= 256 (validate)
+  int64_t su = 0;
+  for (unsigned i = 0; i < X; ++i) {
+    u[i] = static_cast<uint16_t>(in[i] + kB);  // offset binary
+    su += u[i];
+  }
+  planes.accumulate(transposed, u, acc, conversions, clipped);
+  for (unsigned o = 0; o < X; ++o) acc[o] -= kB * wsum[o] + beta * su;
+}
+
+void finish_product(const int64_t* acc, unsigned X, unsigned shift, int16_t* out, Flags& flags,
+                    uint64_t& saturations) {
+  for (unsigned o = 0; o < X; ++o) {
+    const int64_t v = rne(acc[o], shift);
+    if (v > 32767 || v < -32768) {
+      ++saturations;
+      flags.sat = true;
+    }
+    out[o] = sat16(v);
+  }
+}
+
 }  // namespace pumavp::xbar

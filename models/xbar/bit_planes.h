@@ -15,6 +15,7 @@
 #include <functional>
 #include <vector>
 
+#include "xbar/fixed_point.h"
 #include "xbar/xbar_config.h"
 
 namespace pumavp::xbar {
@@ -49,6 +50,19 @@ class BitPlanes {
   unsigned nplanes_ = 0;
   std::vector<uint64_t> fwd_, tr_;     // [plane][word][column or row], column stride Xp_
 };
+
+// The two ends of a product shared by Crossbar and Mcu.
+// sliced_product: the §2.9 steps on prepared planes for input `in` (X words): offset-binary
+// u = in + B (B = 2^15), planes.accumulate, then the offset correction
+// acc[o] -= B * wsum[o] + beta * sum(u) (wsum: column sums for MVM, row sums for MTVM; beta:
+// the cells' offset, B for PUMA, PantherSlicing::beta for PANTHER).
+void sliced_product(const BitPlanes& planes, bool transposed, const int16_t* in, unsigned X,
+                    const int64_t* wsum, int64_t beta, int64_t* acc, uint64_t& conversions,
+                    uint64_t& clipped);
+// finish_product: out[o] = sat16(rne(acc[o], shift)), o < X; a clamped word sets flags.sat
+// and counts one in `saturations`.
+void finish_product(const int64_t* acc, unsigned X, unsigned shift, int16_t* out, Flags& flags,
+                    uint64_t& saturations);
 
 // The vectorised kernels, dispatched once on the running CPU (AVX-512 VPOPCNTDQ, AVX2,
 // generic). All variants compute identical integers.

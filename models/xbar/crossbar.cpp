@@ -12,7 +12,7 @@ namespace {
 constexpr int64_t kB = 32768;  // offset B = 2^15
 }
 
-Crossbar::Crossbar(const XbarParams& p) : p_(p), X_(p.size) {
+Crossbar::Crossbar(const XbarParams& p) : MvmArray(p) {
   validate(p_);
   sliced_ = p_.puma_sliced();
   colmaj_.assign(std::size_t(X_) * X_, 0);
@@ -37,13 +37,7 @@ void Crossbar::clear() {
 
 void Crossbar::program(const int16_t* w, unsigned rows, unsigned cols, unsigned row0,
                        unsigned col0, std::size_t ld) {
-  if (std::size_t(row0) + rows > X_ || std::size_t(col0) + cols > X_)
-    throw std::out_of_range("Crossbar::program: block " + std::to_string(rows) + "x" +
-                            std::to_string(cols) + " at (" + std::to_string(row0) + ", " +
-                            std::to_string(col0) + ") leaves the " + std::to_string(X_) + "x" +
-                            std::to_string(X_) + " array");
-  if (rows == 0 || cols == 0) return;
-  if (!w) throw std::invalid_argument("Crossbar::program: null weights");
+  if (!check_block("Crossbar::program", X_, w, rows, cols, row0, col0)) return;
   if (ld == 0) ld = cols;
   for (unsigned r = 0; r < rows; ++r)
     for (unsigned c = 0; c < cols; ++c) {
@@ -102,29 +96,7 @@ void Crossbar::ensure_planes() {
 }
 
 void Crossbar::finish(const int64_t* acc, int16_t* out, Flags& flags) {
-  const unsigned f = p_.frac_bits;
-  for (unsigned j = 0; j < X_; ++j) {
-    const int64_t v = rne(acc[j], f);
-    if (v > 32767 || v < -32768) {
-      ++cnt_.out_saturations;
-      flags.sat = true;
-    }
-    out[j] = sat16(v);
-  }
-}
-
-void Crossbar::mvm(const int16_t* x, int16_t* y, Flags& flags) {
-  if (sliced_)
-    mvm_sliced(x, y, flags);
-  else
-    mvm_ideal(x, y, flags);
-}
-
-void Crossbar::mtvm(const int16_t* d, int16_t* z, Flags& flags) {
-  if (sliced_)
-    mtvm_sliced(d, z, flags);
-  else
-    mtvm_ideal(d, z, flags);
+  finish_product(acc, X_, p_.frac_bits, out, flags, cnt_.out_saturations);
 }
 
 // Golden product on a weight layout where `W[j*X + i]` pairs output j with input i. The
@@ -142,44 +114,33 @@ static void golden(const int16_t* W, const int16_t* x, unsigned X, int16_t* spli
   for (unsigned j = 0; j < X; ++j) acc[j] = static_cast<int64_t>(hi[j]) * 256 + lo[j];
 }
 
+// MVM (transposed = false) or MTVM, golden or bit-sliced: the layouts and sums swap roles.
+void Crossbar::product(bool transposed, bool bit_sliced, const int16_t* in, int16_t* out,
+                       Flags& flags) {
+  if (bit_sliced) {
+    ensure_planes();
+    // Cells hold W + B, so the cell offset is B as well (isa.md §2.9 step 6).
+    sliced_product(*planes_, transposed, in, X_, transposed ? rw_.data() : cw_.data(), kB,
+                   acc_.data(), cnt_.adc_conversions, cnt_.adc_clipped);
+  } else {
+    golden(transposed ? rowmaj_.data() : colmaj_.data(), in, X_, split_.data(), acc_.data());
+  }
+  ++(transposed ? cnt_.mtvm : cnt_.mvm);
+  finish(acc_.data(), out, flags);
+}
+
 void Crossbar::mvm_ideal(const int16_t* x, int16_t* y, Flags& flags) {
-  golden(colmaj_.data(), x, X_, split_.data(), acc_.data());
-  ++cnt_.mvm;
-  finish(acc_.data(), y, flags);
+  product(false, false, x, y, flags);
 }
-
 void Crossbar::mtvm_ideal(const int16_t* d, int16_t* z, Flags& flags) {
-  golden(rowmaj_.data(), d, X_, split_.data(), acc_.data());
-  ++cnt_.mtvm;
-  finish(acc_.data(), z, flags);
+  product(true, false, d, z, flags);
 }
-
 void Crossbar::mvm_sliced(const int16_t* x, int16_t* y, Flags& flags) {
-  ensure_planes();
-  uint16_t u[256];
-  int64_t su = 0;
-  for (unsigned i = 0; i < X_; ++i) {
-    u[i] = static_cast<uint16_t>(x[i] + kB);  // offset binary
-    su += u[i];
-  }
-  planes_->accumulate(false, u, acc_.data(), cnt_.adc_conversions, cnt_.adc_clipped);
-  for (unsigned j = 0; j < X_; ++j) acc_[j] -= kB * cw_[j] + kB * su;
-  ++cnt_.mvm;
-  finish(acc_.data(), y, flags);
+  product(false, true, x, y, flags);
+}
+void Crossbar::mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags) {
+  product(true, true, d, z, flags);
 }
 
-void Crossbar::mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags) {
-  ensure_planes();
-  uint16_t u[256];
-  int64_t su = 0;
-  for (unsigned j = 0; j < X_; ++j) {
-    u[j] = static_cast<uint16_t>(d[j] + kB);
-    su += u[j];
-  }
-  planes_->accumulate(true, u, acc_.data(), cnt_.adc_conversions, cnt_.adc_clipped);
-  for (unsigned i = 0; i < X_; ++i) acc_[i] -= kB * rw_[i] + kB * su;
-  ++cnt_.mtvm;
-  finish(acc_.data(), z, flags);
-}
 
 }  // namespace pumavp::xbar

@@ -43,13 +43,7 @@ class Crossbar final : public MvmArray {
   ~Crossbar() override;
   Crossbar(Crossbar&&) noexcept;
   Crossbar& operator=(Crossbar&&) noexcept;
-  Crossbar(const Crossbar&) = delete;
-  Crossbar& operator=(const Crossbar&) = delete;
-
-  const XbarParams& params() const override { return p_; }
-  unsigned size() const override { return X_; }
-  // Whether mvm()/mtvm() evaluate §2.9 (model sliced or lossy ADC).
-  bool sliced() const override { return sliced_; }
+  // params(), size(), sliced() (MvmArray): sliced() = §2.9 (model sliced or lossy ADC).
 
   // All weights 0.
   void clear() override;
@@ -69,15 +63,12 @@ class Crossbar final : public MvmArray {
   int64_t column_sum(unsigned j) const { return cw_[j]; }
   int64_t row_sum(unsigned i) const { return rw_[i]; }
 
-  // y[j] = sat16(rne(sum_i W[i][j] x[i], f)), j < X. SAT (and a counter) per clamped word.
-  void mvm(const int16_t* x, int16_t* y, Flags& flags) override;
-  // z[i] = sat16(rne(sum_j W[i][j] d[j], f)), i < X (rows and columns swap roles).
-  void mtvm(const int16_t* d, int16_t* z, Flags& flags) override;
-
-  void mvm_ideal(const int16_t* x, int16_t* y, Flags& flags);
-  void mvm_sliced(const int16_t* x, int16_t* y, Flags& flags);
-  void mtvm_ideal(const int16_t* d, int16_t* z, Flags& flags);
-  void mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags);
+  // mvm() (MvmArray): y[j] = sat16(rne(sum_i W[i][j] x[i], f)), j < X; SAT (and a counter)
+  // per clamped word. mtvm(): z[i] = sat16(rne(sum_j W[i][j] d[j], f)), i < X.
+  void mvm_ideal(const int16_t* x, int16_t* y, Flags& flags) override;
+  void mvm_sliced(const int16_t* x, int16_t* y, Flags& flags) override;
+  void mtvm_ideal(const int16_t* d, int16_t* z, Flags& flags) override;
+  void mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags) override;
 
   const XbarCounters& counters() const { return cnt_; }
   void reset_counters() { cnt_ = XbarCounters{}; }
@@ -86,10 +77,8 @@ class Crossbar final : public MvmArray {
  private:
   void ensure_planes();
   void finish(const int64_t* acc, int16_t* out, Flags& flags);
+  void product(bool transposed, bool bit_sliced, const int16_t* in, int16_t* out, Flags& flags);
 
-  XbarParams p_;
-  unsigned X_;
-  bool sliced_;
   std::vector<int16_t> colmaj_;  // W[i][j] at j*X + i
   std::vector<int16_t> rowmaj_;  // W[i][j] at i*X + j
   std::vector<int64_t> cw_, rw_;

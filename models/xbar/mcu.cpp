@@ -8,10 +8,6 @@
 
 namespace pumavp::xbar {
 
-namespace {
-constexpr int64_t kB = 32768;  // input offset B = 2^15
-}
-
 // ---------------------------------------------------------------- PantherSlicing
 
 PantherSlicing::PantherSlicing(const std::vector<unsigned>& msb_first) {
@@ -73,7 +69,7 @@ WeightRangeError::WeightRangeError(unsigned r, unsigned c, int64_t v, int64_t lo
 
 // ---------------------------------------------------------------- Mcu
 
-Mcu::Mcu(const XbarParams& p) : p_(p), sl_(p.panther_slices), X_(p.size) {
+Mcu::Mcu(const XbarParams& p) : MvmArray(p), sl_(p.panther_slices) {
   validate(p_);
   sliced_ = p_.model == XbarModel::Sliced;
   for (unsigned k = 0; k < sl_.n; ++k)
@@ -151,13 +147,7 @@ void Mcu::clear() {
 
 void Mcu::program(const int32_t* w, unsigned rows, unsigned cols, unsigned row0, unsigned col0,
                   std::size_t ld) {
-  if (std::size_t(row0) + rows > X_ || std::size_t(col0) + cols > X_)
-    throw std::out_of_range("Mcu::program: block " + std::to_string(rows) + "x" +
-                            std::to_string(cols) + " at (" + std::to_string(row0) + ", " +
-                            std::to_string(col0) + ") leaves the " + std::to_string(X_) + "x" +
-                            std::to_string(X_) + " array");
-  if (rows == 0 || cols == 0) return;
-  if (!w) throw std::invalid_argument("Mcu::program: null weights");
+  if (!check_block("Mcu::program", X_, w, rows, cols, row0, col0)) return;
   if (ld == 0) ld = cols;
   for (unsigned r = 0; r < rows; ++r)
     for (unsigned c = 0; c < cols; ++c) {
@@ -194,29 +184,7 @@ void Mcu::ensure_planes() {
 }
 
 void Mcu::finish(const int64_t* acc, int16_t* out, Flags& flags) {
-  const unsigned fw = 2 * p_.frac_bits;
-  for (unsigned j = 0; j < X_; ++j) {
-    const int64_t v = rne(acc[j], fw);
-    if (v > 32767 || v < -32768) {
-      ++cnt_.out_saturations;
-      flags.sat = true;
-    }
-    out[j] = sat16(v);
-  }
-}
-
-void Mcu::mvm(const int16_t* x, int16_t* y, Flags& flags) {
-  if (sliced_)
-    mvm_sliced(x, y, flags);
-  else
-    mvm_ideal(x, y, flags);
-}
-
-void Mcu::mtvm(const int16_t* d, int16_t* z, Flags& flags) {
-  if (sliced_)
-    mtvm_sliced(d, z, flags);
-  else
-    mtvm_ideal(d, z, flags);
+  finish_product(acc, X_, 2 * p_.frac_bits, out, flags, cnt_.out_saturations);  // fw = 2f
 }
 
 static void golden64(const int64_t* W, const int16_t* x, unsigned X, int64_t* acc) {
@@ -228,45 +196,23 @@ static void golden64(const int64_t* W, const int16_t* x, unsigned X, int64_t* ac
   }
 }
 
-void Mcu::mvm_ideal(const int16_t* x, int16_t* y, Flags& flags) {
-  golden64(wtc_.data(), x, X_, acc_.data());
-  ++cnt_.mvm;
-  finish(acc_.data(), y, flags);
-}
-
-void Mcu::mtvm_ideal(const int16_t* d, int16_t* z, Flags& flags) {
-  golden64(wt_.data(), d, X_, acc_.data());
-  ++cnt_.mtvm;
-  finish(acc_.data(), z, flags);
-}
-
-void Mcu::mvm_sliced(const int16_t* x, int16_t* y, Flags& flags) {
-  ensure_planes();
-  uint16_t u[256];
-  int64_t su = 0;
-  for (unsigned i = 0; i < X_; ++i) {
-    u[i] = static_cast<uint16_t>(x[i] + kB);
-    su += u[i];
+// MVM (transposed = false) or MTVM, golden or bit-sliced: the layouts and sums swap roles.
+void Mcu::product(bool transposed, bool bit_sliced, const int16_t* in, int16_t* out, Flags& flags) {
+  if (bit_sliced) {
+    ensure_planes();
+    sliced_product(*planes_, transposed, in, X_, transposed ? rw_.data() : cw_.data(), sl_.beta,
+                   acc_.data(), cnt_.adc_conversions, cnt_.adc_clipped);
+  } else {
+    golden64(transposed ? wt_.data() : wtc_.data(), in, X_, acc_.data());
   }
-  planes_->accumulate(false, u, acc_.data(), cnt_.adc_conversions, cnt_.adc_clipped);
-  for (unsigned j = 0; j < X_; ++j) acc_[j] -= kB * cw_[j] + sl_.beta * su;
-  ++cnt_.mvm;
-  finish(acc_.data(), y, flags);
+  ++(transposed ? cnt_.mtvm : cnt_.mvm);
+  finish(acc_.data(), out, flags);
 }
 
-void Mcu::mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags) {
-  ensure_planes();
-  uint16_t u[256];
-  int64_t su = 0;
-  for (unsigned j = 0; j < X_; ++j) {
-    u[j] = static_cast<uint16_t>(d[j] + kB);
-    su += u[j];
-  }
-  planes_->accumulate(true, u, acc_.data(), cnt_.adc_conversions, cnt_.adc_clipped);
-  for (unsigned i = 0; i < X_; ++i) acc_[i] -= kB * rw_[i] + sl_.beta * su;
-  ++cnt_.mtvm;
-  finish(acc_.data(), z, flags);
-}
+void Mcu::mvm_ideal(const int16_t* x, int16_t* y, Flags& flags) { product(false, false, x, y, flags); }
+void Mcu::mtvm_ideal(const int16_t* d, int16_t* z, Flags& flags) { product(true, false, d, z, flags); }
+void Mcu::mvm_sliced(const int16_t* x, int16_t* y, Flags& flags) { product(false, true, x, y, flags); }
+void Mcu::mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags) { product(true, true, d, z, flags); }
 
 void Mcu::opa(const int16_t* x, const int16_t* delta) {
   pend_x_.insert(pend_x_.end(), x, x + X_);

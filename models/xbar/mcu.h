@@ -70,15 +70,10 @@ class Mcu final : public MvmArray {
   ~Mcu() override;
   Mcu(Mcu&&) noexcept;
   Mcu& operator=(Mcu&&) noexcept;
-  Mcu(const Mcu&) = delete;
-  Mcu& operator=(const Mcu&) = delete;
 
-  const XbarParams& params() const override { return p_; }
+  // params(), size(), sliced() (MvmArray): sliced() = the bit-sliced model (model sliced, or
+  // some slice ADC below its lossless width).
   const PantherSlicing& slicing() const { return sl_; }
-  unsigned size() const override { return X_; }
-  // Whether mvm()/mtvm() evaluate the bit-sliced model (model sliced, or some slice ADC
-  // below its lossless width).
-  bool sliced() const override { return sliced_; }
   // Per-slice functional ADC width: adc_bits if set, else the slice's lossless width.
   unsigned adc_width(unsigned k) const;
 
@@ -102,14 +97,12 @@ class Mcu final : public MvmArray {
   int64_t column_sum(unsigned j) const { return cw_[j]; }
   int64_t row_sum(unsigned i) const { return rw_[i]; }
 
-  // y[j] = sat16(rne(sum_i Wt[i][j] x[i], 2f)).
-  void mvm(const int16_t* x, int16_t* y, Flags& flags) override;
-  // z[i] = sat16(rne(sum_j Wt[i][j] d[j], 2f)).
-  void mtvm(const int16_t* d, int16_t* z, Flags& flags) override;
-  void mvm_ideal(const int16_t* x, int16_t* y, Flags& flags);
-  void mvm_sliced(const int16_t* x, int16_t* y, Flags& flags);
-  void mtvm_ideal(const int16_t* d, int16_t* z, Flags& flags);
-  void mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags);
+  // mvm() (MvmArray): y[j] = sat16(rne(sum_i Wt[i][j] x[i], 2f)).
+  // mtvm(): z[i] = sat16(rne(sum_j Wt[i][j] d[j], 2f)).
+  void mvm_ideal(const int16_t* x, int16_t* y, Flags& flags) override;
+  void mvm_sliced(const int16_t* x, int16_t* y, Flags& flags) override;
+  void mtvm_ideal(const int16_t* d, int16_t* z, Flags& flags) override;
+  void mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags) override;
 
   // OPA: append (x, delta) (X words each, copied) to the pending list.
   void opa(const int16_t* x, const int16_t* delta) override;
@@ -135,13 +128,11 @@ class Mcu final : public MvmArray {
   void refresh_sums();
   void ensure_planes();
   void finish(const int64_t* acc, int16_t* out, Flags& flags);
+  void product(bool transposed, bool bit_sliced, const int16_t* in, int16_t* out, Flags& flags);
   void apply_pair_ideal(const int16_t* x, const int16_t* d);
   void apply_pair_sliced(const int16_t* x, const int16_t* d);
 
-  XbarParams p_;
   PantherSlicing sl_;
-  unsigned X_;
-  bool sliced_;
   std::vector<int64_t> wt_;   // composed weights, row-major
   std::vector<int64_t> wtc_;  // composed weights, column-major (MVM hot loop)
   std::vector<int32_t> dig_;  // digits [k][i][j]

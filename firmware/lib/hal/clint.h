@@ -11,15 +11,7 @@
 #define CLINT_MTIME (CLINT_BASE + 0xBFF8u)
 #define CLINT_MTIME_HZ_DEFAULT 10000000u /* default config: 10 MHz */
 
-static inline uint64_t clint_mtime(void) {
-  uint32_t hi, lo, hi2;
-  do {
-    hi = MMIO32(CLINT_MTIME + 4);
-    lo = MMIO32(CLINT_MTIME);
-    hi2 = MMIO32(CLINT_MTIME + 4);
-  } while (hi != hi2);
-  return ((uint64_t)hi << 32) | lo;
-}
+static inline uint64_t clint_mtime(void) { return mmio_read64(CLINT_MTIME); }
 
 /* Glitch-free 64-bit update: never let the compare value pass through a small one. */
 static inline void clint_set_timecmp(uint64_t t) {

@@ -40,24 +40,20 @@ static inline void irq_restore(uint32_t saved) {
   if (saved) __asm__ volatile("csrs mstatus, %0" ::"r"(MSTATUS_MIE_BIT) : "memory");
 }
 
-static inline uint64_t rdcycle64(void) {
-  uint32_t hi, lo, hi2;
-  do {
-    hi = csr_read(mcycleh);
-    lo = csr_read(mcycle);
-    hi2 = csr_read(mcycleh);
-  } while (hi != hi2);
-  return ((uint64_t)hi << 32) | lo;
-}
+/* A 64-bit counter CSR pair (low, high), safe against a carry between the two reads: high,
+ * low, high again until both highs agree (the CSR form of mmio_read64 in hal/platform.h). */
+#define csr_read64(lo_csr, hi_csr)                      \
+  ({                                                    \
+    uint32_t __hi, __lo, __hi2;                         \
+    do {                                                \
+      __hi = csr_read(hi_csr);                          \
+      __lo = csr_read(lo_csr);                          \
+      __hi2 = csr_read(hi_csr);                         \
+    } while (__hi != __hi2);                            \
+    ((uint64_t)__hi << 32) | __lo;                      \
+  })
 
-static inline uint64_t rdinstret64(void) {
-  uint32_t hi, lo, hi2;
-  do {
-    hi = csr_read(minstreth);
-    lo = csr_read(minstret);
-    hi2 = csr_read(minstreth);
-  } while (hi != hi2);
-  return ((uint64_t)hi << 32) | lo;
-}
+static inline uint64_t rdcycle64(void) { return csr_read64(mcycle, mcycleh); }
+static inline uint64_t rdinstret64(void) { return csr_read64(minstret, minstreth); }
 
 #endif

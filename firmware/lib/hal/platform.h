@@ -13,4 +13,20 @@
 #define MMIO32(addr) (*(volatile uint32_t*)(uintptr_t)(addr))
 #define MMIO8(addr) (*(volatile uint8_t*)(uintptr_t)(addr))
 
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/* A 64-bit counter read as two 32-bit halves (low at addr, high at addr + 4), safe against
+ * a carry between the two reads: high, low, high again until both highs agree. */
+static inline uint64_t mmio_read64(uint32_t addr) {
+  uint32_t hi, lo, hi2;
+  do {
+    hi = MMIO32(addr + 4);
+    lo = MMIO32(addr);
+    hi2 = MMIO32(addr + 4);
+  } while (hi != hi2);
+  return ((uint64_t)hi << 32) | lo;
+}
+#endif
+
 #endif

@@ -133,15 +133,7 @@ int puma_read_tensor(puma_dev_t* dev, const puma_tensor_t* t, int16_t* data) {
   return puma_dma(dev, puma_window_addr(t->tile, t->addr), (uint32_t)(uintptr_t)data, t->length * 2u, 0, 0);
 }
 
-uint64_t puma_perf(uint32_t offset) {
-  uint32_t hi, lo, hi2;
-  do {
-    hi = REG(offset + 4);
-    lo = REG(offset);
-    hi2 = REG(offset + 4);
-  } while (hi != hi2);
-  return ((uint64_t)hi << 32) | lo;
-}
+uint64_t puma_perf(uint32_t offset) { return mmio_read64(PUMA_CSR_BASE + offset); }
 
 /* --- kernel image parsing (architecture.md §2.4): only what the driver needs --- */
 static uint32_t rd16(const uint8_t* p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8); }
