@@ -26,7 +26,7 @@ bool DmaEngine::start(uint32_t src, uint32_t dst, uint32_t len, const sc_time& g
   src_ = src;
   dst_ = dst;
   len_ = len;
-  status_ = kBusy;
+  status_ = csr::DMA_BUSY;
   go_ = true;
   go_at_ = go_time;
   go_ev_.notify(SC_ZERO_TIME);
@@ -70,7 +70,7 @@ void DmaEngine::thread() {
     // Completion (DONE or ERROR) is signalled only when the engine is idle again, so that
     // the next start, which the driver may request at once, is never lost.
     auto finish = [&](bool ok, const std::string& msg) {
-      status_ = ok ? kDone : kError;
+      status_ = ok ? csr::DMA_DONE : csr::DMA_ERROR;
       if (on_done) on_done(ok, msg);
     };
     if ((src | dst | len) & 1u) {

@@ -23,6 +23,7 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "common/trace.h"
+#include "node/csr_block.h"
 
 namespace pumavp::node {
 
@@ -36,8 +37,8 @@ class DmaEngine : public sc_core::sc_module {
   // Where the accelerator window is on the bus (for the 64 KiB per-tile split).
   void set_window(uint64_t base, uint64_t bytes, uint64_t tile_bytes);
   bool start(uint32_t src, uint32_t dst, uint32_t len, const sc_core::sc_time& go_time);
-  bool busy() const { return status_ & kBusy; }
-  uint32_t status() const { return status_; }  // DMA_STATUS bits
+  bool busy() const { return status_ & csr::DMA_BUSY; }
+  uint32_t status() const { return status_; }  // DMA_STATUS bits (csr::DMA_*)
   void reset();
   std::function<void(bool ok, const std::string& error)> on_done;
 
@@ -48,7 +49,6 @@ class DmaEngine : public sc_core::sc_module {
   void attach_trace(trace::Timeline* tl, const trace::Track& go_track, const trace::Track& dma_track);
   const uint32_t& status_ref() const { return status_; }
 
-  static constexpr uint32_t kBusy = 1, kDone = 2, kError = 4;  // = csr::DMA_* bits
 
  private:
   void thread();
