@@ -1,5 +1,5 @@
 // Node::perf() — the PERF figures of NodeControl, summed from the parts' own counters.
-#include <algorithm>
+#include <unordered_set>
 #include <vector>
 
 #include "node/node.h"
@@ -9,10 +9,12 @@ namespace pumavp::node {
 NodePerf Node::perf() const {
   NodePerf p;
   // Parts may share one counter or ledger (the network interfaces of a mesh do): each once.
+  // (A node has one ledger per core: the seen-set keeps this linear.)
   std::vector<const uint64_t*> flits;
   std::vector<const EnergyLedger*> ledgers;
-  auto once = [](auto& list, const auto* item) {
-    if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+  std::unordered_set<const void*> seen;
+  auto once = [&seen](auto& list, const auto* item) {
+    if (seen.insert(item).second) list.push_back(item);
   };
   for (unsigned t = 0; t < mesh_->num_tiles(); ++t) {
     once(flits, &mesh_->ni(t).flits());
