@@ -12,7 +12,7 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "isa/assembler.h"
-#include "noc/run_monitor.h"
+#include "fabric/run_monitor.h"
 #include "tile/tile.h"
 #include "xbar/crossbar.h"
 
@@ -26,7 +26,7 @@ constexpr int kLoop = 20000;  // MVMs per kernel run
 struct Platform {
   PlatformConfig cfg = default_config({"tile.cores=1", "node.tiles=1"});
   Stats stats;
-  noc::RunMonitor mon{"mon"};
+  fabric::RunMonitor mon{"mon"};
   tile::Tile tile{"tile0", cfg, 0, stats, mon};
   Platform() { tile.noc_out.bind(tile.noc_in); }
 
@@ -42,7 +42,7 @@ struct Platform {
     tile.start();
     sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_SEC), sc_core::SC_EXIT_ON_STARVATION);
     tile.end_run();
-    return mon.status() == noc::RunStatus::Done;
+    return mon.status() == fabric::RunStatus::Done;
   }
 };
 

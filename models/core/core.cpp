@@ -18,7 +18,7 @@ const char* core_state_name(CoreState s) {
 }
 
 Core::Core(sc_module_name name, const PlatformConfig& cfg, unsigned tile, unsigned core,
-           Stats& stats, noc::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts)
+           Stats& stats, fabric::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts)
     : sc_module(name),
       mem_socket("mem_socket"),
       cfg_(cfg),
@@ -168,8 +168,8 @@ void Core::on_block(bool produce, unsigned addr, bool valid, uint16_t count) {
   block_addr_ = addr;
   block_valid_ = valid;
   block_count_ = count;
-  noc::BlockInfo bi;
-  bi.reason = produce ? noc::BlockReason::Produce : noc::BlockReason::Consume;
+  fabric::BlockInfo bi;
+  bi.reason = produce ? fabric::BlockReason::Produce : fabric::BlockReason::Consume;
   bi.pc = exec_.pc();
   bi.instr = exec_.word_at(bi.pc);
   bi.addr = addr;

@@ -8,7 +8,7 @@
 // shared-memory access that must wait on attributes.
 //
 // Shared memory: `mem_socket` (bind to the tile's SharedMemory::socket). load/store issue one
-// b_transport per access (tile/mem_extension.h conventions; store count in MemExtension).
+// b_transport per access (fabric/mem_extension.h conventions; store count in MemExtension).
 // While an access waits on attributes the core reports Blocked (first blocking word and its
 // attribute state) to the RunMonitor, Running again when granted.
 //
@@ -30,8 +30,8 @@
 #include "common/stats.h"
 #include "common/trace.h"
 #include "core/core_exec.h"
-#include "noc/run_monitor.h"
-#include "tile/mem_extension.h"
+#include "fabric/run_monitor.h"
+#include "fabric/mem_extension.h"
 
 namespace pumavp::core {
 
@@ -50,14 +50,14 @@ struct CoreStatus {
   uint16_t attr_count = 0;
 };
 
-class Core : public sc_core::sc_module, private tile::MemBlockHook {
+class Core : public sc_core::sc_module, private fabric::MemBlockHook {
  public:
   SC_HAS_PROCESS(Core);
   tlm_utils::simple_initiator_socket<Core> mem_socket;
 
   // Stats prefix "node.tile<t>.core<c>".
   Core(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned tile, unsigned core,
-       Stats& stats, noc::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts = nullptr);
+       Stats& stats, fabric::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts = nullptr);
   ~Core() override { gp_.clear_extension(&ext_); }
 
   CoreExec& exec() { return exec_; }
@@ -95,7 +95,7 @@ class Core : public sc_core::sc_module, private tile::MemBlockHook {
 
   const PlatformConfig& cfg_;
   CoreExec exec_;
-  noc::RunMonitor& mon_;
+  fabric::RunMonitor& mon_;
   unsigned handle_;
   const std::vector<uint8_t>* host_input_ = nullptr;
   sc_core::sc_time cycle_;
@@ -113,7 +113,7 @@ class Core : public sc_core::sc_module, private tile::MemBlockHook {
   uint16_t block_count_ = 0;
   sc_core::sc_event start_ev_, done_ev_;
   tlm::tlm_generic_payload gp_;
-  tile::MemExtension ext_;
+  fabric::MemExtension ext_;
   unsigned char buf_[32];
 };
 

@@ -3,7 +3,7 @@
 namespace pumavp::noc {
 
 Mesh::Mesh(sc_core::sc_module_name name, const PlatformConfig& cfg, Stats& stats,
-           RunMonitor* monitor, const std::string& stats_prefix)
+           fabric::RunMonitor* monitor, const std::string& stats_prefix)
     : sc_core::sc_module(name), geo_(cfg) {
   const unsigned nr = geo_.grid_routers();
   routers_.reserve(nr);

@@ -13,14 +13,14 @@
 #include "common/stats.h"
 #include "noc/mesh_router.h"
 #include "noc/network_interface.h"
-#include "noc/run_monitor.h"
+#include "fabric/run_monitor.h"
 
 namespace pumavp::noc {
 
 class Mesh : public sc_core::sc_module {
  public:
   Mesh(sc_core::sc_module_name name, const PlatformConfig& cfg, Stats& stats,
-       RunMonitor* monitor, const std::string& stats_prefix = "node.noc");
+       fabric::RunMonitor* monitor, const std::string& stats_prefix = "node.noc");
 
   const MeshGeometry& geometry() const { return geo_; }
   unsigned num_tiles() const { return static_cast<unsigned>(nis_.size()); }

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "noc/packet.h"
+#include "fabric/packet.h"
 
 namespace pumavp::noc {
 
@@ -46,7 +46,7 @@ unsigned MeshGeometry::local_ports(unsigned r) const {
 }
 
 MeshRouter::MeshRouter(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned id,
-                       Stats& stats, RunMonitor* monitor, const std::string& stats_prefix)
+                       Stats& stats, fabric::RunMonitor* monitor, const std::string& stats_prefix)
     : sc_core::sc_module(name),
       geo_(cfg),
       id_(id),
@@ -95,7 +95,7 @@ unsigned MeshRouter::route(unsigned dst_tile) const {
   return kLocal0 + (dst_tile - r * geo_.concentration);
 }
 
-void MeshRouter::trace_link(Link& link, const NocPacket& pkt, unsigned port,
+void MeshRouter::trace_link(Link& link, const fabric::NocPacket& pkt, unsigned port,
                             const sc_core::sc_time& start, unsigned flits) {
   const double a = start.to_seconds() * 1e9, d = (cycle_ * static_cast<double>(flits)).to_seconds() * 1e9;
   char name[32], args[64];
@@ -132,7 +132,7 @@ void MeshRouter::reset() {
 }
 
 void MeshRouter::b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
-  const NocPacket* pkt = packet_of(gp);
+  const fabric::NocPacket* pkt = fabric::packet_of(gp);
   if (!pkt || pkt->dst_tile >= geo_.tiles) {
     // Only the NetworkInterface injects packets and it checks the destination: anything
     // else is a wiring bug.

@@ -33,8 +33,8 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "common/trace.h"
-#include "noc/packet.h"
-#include "noc/run_monitor.h"
+#include "fabric/packet.h"
+#include "fabric/run_monitor.h"
 
 namespace pumavp::noc {
 
@@ -68,7 +68,7 @@ class MeshRouter : public sc_core::sc_module {
   using InitSocket = tlm_utils::simple_initiator_socket_tagged<MeshRouter>;
 
   MeshRouter(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned id,
-             Stats& stats, RunMonitor* monitor, const std::string& stats_prefix = "node.noc");
+             Stats& stats, fabric::RunMonitor* monitor, const std::string& stats_prefix = "node.noc");
 
   unsigned id() const { return id_; }
   unsigned num_ports() const { return static_cast<unsigned>(in_.size()); }
@@ -98,14 +98,14 @@ class MeshRouter : public sc_core::sc_module {
 
  private:
   void b_transport(int port, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
-  void trace_link(Link& link, const NocPacket& pkt, unsigned port, const sc_core::sc_time& start,
+  void trace_link(Link& link, const fabric::NocPacket& pkt, unsigned port, const sc_core::sc_time& start,
                   unsigned flits);
 
   MeshGeometry geo_;
   unsigned id_;
   unsigned flit_bits_;
   sc_core::sc_time cycle_, router_delay_, link_delay_;
-  RunMonitor* monitor_;
+  fabric::RunMonitor* monitor_;
   trace::Timeline* tl_ = nullptr;
   std::vector<std::unique_ptr<TargetSocket>> in_;
   std::vector<std::unique_ptr<InitSocket>> out_;

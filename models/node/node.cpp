@@ -5,7 +5,7 @@
 
 #include "isa/encoding.h"
 #include "xbar/lut.h"
-#include "tile/mem_extension.h"
+#include "fabric/mem_extension.h"
 
 namespace pumavp::node {
 
@@ -140,13 +140,13 @@ void Node::end_method() {
 
 // ---------------------------------------------------------------- standalone run
 
-noc::RunStatus Node::run_standalone(const sc_time& limit) {
+fabric::RunStatus Node::run_standalone(const sc_time& limit) {
   if (sc_get_status() == SC_ELABORATION) sc_start(SC_ZERO_TIME);
   if (!start()) return monitor_.status();
   pause_on_end_ = true;
   const sc_time t0 = sc_time_stamp();
   const bool bounded = limit != sc_max_time();
-  while (monitor_.status() == noc::RunStatus::Running) {
+  while (monitor_.status() == fabric::RunStatus::Running) {
     if (bounded) {
       const sc_time elapsed = sc_time_stamp() - t0;
       if (elapsed >= limit) {
@@ -157,10 +157,10 @@ noc::RunStatus Node::run_standalone(const sc_time& limit) {
     } else {
       sc_start();
     }
-    if (monitor_.status() != noc::RunStatus::Running) break;
+    if (monitor_.status() != fabric::RunStatus::Running) break;
     if (!sc_pending_activity()) {
       monitor_.check_starved();  // only units waiting for host input are left
-      if (monitor_.status() == noc::RunStatus::Running) {
+      if (monitor_.status() == fabric::RunStatus::Running) {
         // Nothing can ever happen again and no unit is blocked on anything we track:
         // an internal inconsistency; report it as a deadlock rather than hang.
         monitor_.fail_global(static_cast<unsigned>(isa::ErrorCode::Deadlock),
@@ -178,18 +178,13 @@ noc::RunStatus Node::run_standalone(const sc_time& limit) {
 // ---------------------------------------------------------------- reports
 
 static std::string unit_name(unsigned tile, unsigned core) {
-  std::string s = "tile " + std::to_string(tile);
-  if (core == noc::kTileUnit)
-    s += " tile unit";
-  else
-    s += " core " + std::to_string(core);
-  return s;
+  return fabric::UnitId{static_cast<uint16_t>(tile), static_cast<uint8_t>(core)}.describe();
 }
 
-std::string Node::describe_unit(const noc::UnitRecord& u) const {
+std::string Node::describe_unit(const fabric::UnitRecord& u) const {
   std::ostringstream os;
   os << unit_name(u.tile, u.core) << ": pc " << u.block.pc << ": ";
-  if (u.core == noc::kTileUnit) {
+  if (u.core == fabric::kTileUnit) {
     auto d = isa::decode_tile(u.block.instr, geo_);
     if (d.ok())
       os << isa::disassemble(d.instr);
@@ -208,15 +203,15 @@ std::string Node::describe_unit(const noc::UnitRecord& u) const {
       os << buf;
     }
   }
-  os << " -- waits: " << noc::block_reason_name(u.block.reason);
+  os << " -- waits: " << fabric::block_reason_name(u.block.reason);
   switch (u.block.reason) {
-    case noc::BlockReason::Consume:
-    case noc::BlockReason::Produce:
+    case fabric::BlockReason::Consume:
+    case fabric::BlockReason::Produce:
       os << " at word " << u.block.addr << " (valid=" << (u.block.attr_valid ? 1 : 0)
          << ", count=" << u.block.attr_count << ")";
       if (u.block.host_input) os << ", a host input";
       break;
-    case noc::BlockReason::FifoEmpty:
+    case fabric::BlockReason::FifoEmpty:
       os << " FIFO " << u.block.addr;
       break;
     default:
@@ -228,21 +223,21 @@ std::string Node::describe_unit(const noc::UnitRecord& u) const {
 std::string Node::report() const {
   std::ostringstream os;
   switch (monitor_.status()) {
-    case noc::RunStatus::Idle: os << "node idle"; break;
-    case noc::RunStatus::Running: os << "node running"; break;
-    case noc::RunStatus::Done: os << "node done"; break;
-    case noc::RunStatus::Error: os << "node error"; break;
+    case fabric::RunStatus::Idle: os << "node idle"; break;
+    case fabric::RunStatus::Running: os << "node running"; break;
+    case fabric::RunStatus::Done: os << "node done"; break;
+    case fabric::RunStatus::Error: os << "node error"; break;
   }
-  if (monitor_.status() == noc::RunStatus::Done || monitor_.status() == noc::RunStatus::Error)
+  if (monitor_.status() == fabric::RunStatus::Done || monitor_.status() == fabric::RunStatus::Error)
     os << " after " << (t_end_ - t_start_).to_string();
   os << "\n";
-  const noc::RunError& e = monitor_.error();
+  const fabric::RunError& e = monitor_.error();
   if (e.code) {
     os << "error " << e.code << ": " << e.message;
     if (e.has_unit) os << " [" << unit_name(e.tile, e.core) << ", pc " << e.pc << "]";
     os << "\n";
   }
-  for (const noc::UnitRecord& u : monitor_.blocked_units()) os << "  " << describe_unit(u) << "\n";
+  for (const fabric::UnitRecord& u : monitor_.blocked_units()) os << "  " << describe_unit(u) << "\n";
   if (discarded_) os << "warning: " << discarded_ << " packet(s) discarded at the end of the run\n";
   return os.str();
 }
@@ -292,7 +287,7 @@ void Node::idle_access(tlm::tlm_generic_payload& gp, unsigned t, unsigned word, 
     for (unsigned i = 0; i < n; ++i)
       w[i] = static_cast<int16_t>(static_cast<uint16_t>(p[2 * i] | (p[2 * i + 1] << 8)));
     uint16_t count = 1;
-    tile::MemExtension* ext = nullptr;
+    fabric::MemExtension* ext = nullptr;
     gp.get_extension(ext);
     if (ext && ext->count) count = ext->count;
     gp.set_response_status(m.host_write(word, w, count) ? tlm::TLM_OK_RESPONSE
@@ -321,7 +316,7 @@ void Node::idle_access(tlm::tlm_generic_payload& gp, unsigned t, unsigned word, 
 void Node::host_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   unsigned t, word, n;
   if (!decode_host(gp, t, word, n)) return;
-  tile::MemExtension* ext = nullptr;
+  fabric::MemExtension* ext = nullptr;
   gp.get_extension(ext);
   const bool peek = gp.is_read() && ext && ext->peek;
   if (!busy() || peek) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "tile/mem_extension.h"
+#include "fabric/mem_extension.h"
 
 namespace pumavp::tile {
 
@@ -82,7 +82,7 @@ void SharedMemory::b_transport(int id, tlm::tlm_generic_payload& gp, sc_time& de
     return;
   }
   const unsigned addr = static_cast<unsigned>(byte_addr / 2);
-  MemExtension* ext = nullptr;
+  fabric::MemExtension* ext = nullptr;
   gp.get_extension(ext);
   const bool produce = gp.is_write();
   if (!produce && !gp.is_read()) {

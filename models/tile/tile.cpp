@@ -5,7 +5,7 @@ namespace pumavp::tile {
 using namespace sc_core;
 
 Tile::Tile(sc_module_name name, const PlatformConfig& cfg, unsigned index, Stats& stats,
-           noc::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts)
+           fabric::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts)
     : sc_module(name),
       noc_out("noc_out"),
       noc_in("noc_in"),
@@ -140,8 +140,8 @@ void Tile::halted_method() {
 }
 
 void Tile::noc_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
-  const noc::NocPacket* p = noc::packet_of(gp);
-  if (!p || p->width == 0 || p->width > noc::kMaxPacketWords) {
+  const fabric::NocPacket* p = fabric::packet_of(gp);
+  if (!p || p->width == 0 || p->width > fabric::kMaxPacketWords) {
     gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
   }

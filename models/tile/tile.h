@@ -3,7 +3,7 @@
 //
 // Sockets:
 //   noc_out  initiator : outgoing packets (bind to the tile's NetworkInterface::tile_in, or in
-//                        tests straight to another tile's noc_in); contract in noc/packet.h
+//                        tests straight to another tile's noc_in); contract in fabric/packet.h
 //   noc_in   target    : incoming packets into the receive FIFOs (NetworkInterface::to_tile)
 //   memory().socket    : the shared memory's multi target socket; the cores and the tile unit
 //                        are bound at construction (indices 0..cores-1 and cores); the node
@@ -35,8 +35,8 @@
 #include "common/stats.h"
 #include "core/core.h"
 #include "isa/kimage.h"
-#include "noc/packet.h"
-#include "noc/run_monitor.h"
+#include "fabric/packet.h"
+#include "fabric/run_monitor.h"
 #include "tile/receive_buffer.h"
 #include "tile/shared_memory.h"
 #include "tile/tile_control_unit.h"
@@ -51,7 +51,7 @@ class Tile : public sc_core::sc_module {
 
   // `luts` may be shared by all tiles of a node (same numerics); created if null.
   Tile(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned index, Stats& stats,
-       noc::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts = nullptr);
+       fabric::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts = nullptr);
 
   unsigned index() const { return index_; }
   unsigned num_cores() const { return static_cast<unsigned>(cores_.size()); }
@@ -59,7 +59,7 @@ class Tile : public sc_core::sc_module {
   TileControlUnit& unit() { return *unit_; }
   SharedMemory& memory() { return *mem_; }
   ReceiveBuffer& fifos() { return fifos_; }
-  noc::SendTracker& tracker() { return tracker_; }
+  fabric::SendTracker& tracker() { return tracker_; }
 
   std::string load(const isa::KernelImage& img);
   void start();
@@ -84,13 +84,13 @@ class Tile : public sc_core::sc_module {
 
   const PlatformConfig& cfg_;
   unsigned index_;
-  noc::RunMonitor& mon_;
+  fabric::RunMonitor& mon_;
   std::unique_ptr<SharedMemory> mem_;
   std::vector<std::unique_ptr<core::Core>> cores_;
   ReceiveBuffer fifos_;
   std::vector<sc_core::sc_event> fifo_pushed_;
   sc_core::sc_event fifo_popped_;
-  noc::SendTracker tracker_;
+  fabric::SendTracker tracker_;
   std::vector<uint8_t> host_input_;
   std::vector<SharedMemory::Preload> preloads_;
   std::unique_ptr<TileControlUnit> unit_;

@@ -12,10 +12,11 @@
 #include "common/stats.h"
 #include "endpoint.h"
 #include "noc/mesh.h"
-#include "noc/run_monitor.h"
+#include "fabric/run_monitor.h"
 
 using namespace pumavp;
 using namespace pumavp::noc;
+using namespace pumavp::fabric;
 using noc::test::Arrival;
 using noc::test::TestEndpoint;
 using sc_core::sc_time;

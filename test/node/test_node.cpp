@@ -17,10 +17,10 @@
 #include "common/stats.h"
 #include "isa/assembler.h"
 #include "node/node.h"
-#include "tile/mem_extension.h"
+#include "fabric/mem_extension.h"
 
 using namespace pumavp;
-using noc::RunStatus;
+using fabric::RunStatus;
 using sc_core::sc_time;
 using sc_core::SC_NS;
 
@@ -227,8 +227,8 @@ TEST(NodeDeadlock, TwoTilesWaitingToReceiveFromEachOther) {
   const auto& units = b.node->monitor().blocked_units();
   ASSERT_EQ(units.size(), 2u);
   EXPECT_EQ(units[0].tile, 0);
-  EXPECT_EQ(units[0].core, noc::kTileUnit);
-  EXPECT_EQ(units[0].block.reason, noc::BlockReason::FifoEmpty);
+  EXPECT_EQ(units[0].core, fabric::kTileUnit);
+  EXPECT_EQ(units[0].block.reason, fabric::BlockReason::FifoEmpty);
   EXPECT_EQ(units[0].block.addr, 4u);
   EXPECT_EQ(units[0].block.pc, 0u);
   EXPECT_EQ(units[1].tile, 1);
@@ -239,7 +239,7 @@ TEST(NodeDeadlock, TwoTilesWaitingToReceiveFromEachOther) {
   EXPECT_NE(rep.find("tile 1 tile unit: pc 0: receive 10, 6"), std::string::npos) << rep;
   // ERROR_INFO names the first waiting unit.
   EXPECT_EQ(b.node->error().tile, 0);
-  EXPECT_EQ(b.node->error().core, noc::kTileUnit);
+  EXPECT_EQ(b.node->error().core, fabric::kTileUnit);
   // Detected at once, not after a timeout: no simulated time passed.
   EXPECT_EQ(b.node->run_end_time(), b.node->run_start_time());
 }
@@ -257,11 +257,11 @@ TEST(NodeDeadlock, CoreLoadOfNeverWrittenWordAndPacketsStuckAtFullFifo) {
   ASSERT_EQ(units.size(), 2u) << b.node->report();
   EXPECT_EQ(units[0].tile, 0);
   EXPECT_EQ(units[0].core, 3);
-  EXPECT_EQ(units[0].block.reason, noc::BlockReason::Consume);
+  EXPECT_EQ(units[0].block.reason, fabric::BlockReason::Consume);
   EXPECT_EQ(units[0].block.addr, 77u);
   EXPECT_EQ(units[0].block.pc, 1u);
   EXPECT_EQ(units[1].tile, 1);
-  EXPECT_EQ(units[1].core, noc::kTileUnit);
+  EXPECT_EQ(units[1].core, fabric::kTileUnit);
   const std::string rep = b.node->report();
   EXPECT_NE(rep.find("tile 0 core 3: pc 1: load"), std::string::npos) << rep;
   EXPECT_NE(rep.find("word 77 (valid=0, count=0)"), std::string::npos) << rep;
@@ -277,7 +277,7 @@ TEST(NodeErrors, FifoProtocolErrorStopsTheNodeWithCode7) {
   EXPECT_EQ(b.node->run_standalone(sc_time(1, sc_core::SC_MS)), RunStatus::Error);
   EXPECT_EQ(b.node->error().code, 7u) << b.node->report();
   EXPECT_EQ(b.node->error().tile, 2);
-  EXPECT_EQ(b.node->error().core, noc::kTileUnit);
+  EXPECT_EQ(b.node->error().core, fabric::kTileUnit);
   EXPECT_TRUE(b.node->monitor().blocked_units().empty());
 }
 
@@ -523,7 +523,7 @@ TEST(NodeErrors, FifoOverflowWithFifoFullErrorIsCode7) {
   EXPECT_EQ(b.node->run_standalone(), RunStatus::Error);
   EXPECT_EQ(b.node->error().code, 7u) << b.node->report();
   EXPECT_EQ(b.node->error().tile, 0);
-  EXPECT_EQ(b.node->error().core, noc::kTileUnit);
+  EXPECT_EQ(b.node->error().core, fabric::kTileUnit);
 }
 
 // Property: random traffic in which no flow has more packets than a FIFO holds (so no packet
@@ -615,8 +615,8 @@ TEST(NodeDeadlock, RingsOfAnySizeAreReportedCompletely) {
     ASSERT_EQ(units.size(), k);
     std::vector<unsigned> got;
     for (const auto& u : units) {
-      EXPECT_EQ(u.core, noc::kTileUnit);
-      EXPECT_EQ(u.block.reason, noc::BlockReason::FifoEmpty);
+      EXPECT_EQ(u.core, fabric::kTileUnit);
+      EXPECT_EQ(u.block.reason, fabric::BlockReason::FifoEmpty);
       got.push_back(u.tile);
       const unsigned i = static_cast<unsigned>(std::find(ring.begin(), ring.end(), u.tile) - ring.begin());
       EXPECT_EQ(u.block.addr, i % 4);

@@ -370,7 +370,7 @@ TEST(HostInterface, BusLatencyIsChargedOnce) {
   PlatformConfig cfg = small_cfg();
   cfg.host.bus_ns = 7;
   ExecSystem sys("sys", cfg);
-  sc_time csr_delay = SC_MAX_TIME, win_delay = SC_MAX_TIME;
+  sc_time csr_delay = SC_ZERO_TIME, win_delay = SC_ZERO_TIME;
   uint32_t id = 0;
   bool csr_ok = false, win_ok = false;
   sys.script = [&](ExecSystem& s) {

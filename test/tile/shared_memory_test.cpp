@@ -11,11 +11,11 @@
 
 #include "common/config.h"
 #include "common/stats.h"
-#include "tile/mem_extension.h"
+#include "fabric/mem_extension.h"
 #include "tile/shared_memory.h"
 
 using namespace sc_core;
-using pumavp::tile::MemExtension;
+using pumavp::fabric::MemExtension;
 using pumavp::tile::SharedMemory;
 
 namespace {

@@ -1,8 +1,9 @@
-// pumavp::noc::RunMonitor — run state of every unit of a node: done, first error, deadlock
+// pumavp::fabric::RunMonitor — run state of every unit of a node: done, first error, deadlock
 // detection (isa.md §5 halt, §6 deadlock, §11; architecture.md §2.5).
 //
 // One RunMonitor per Node (the Node owns it and passes it to every Tile). It lives in
-// pumavp_noc because tiles, the network and the node all report to it.
+// models/fabric (the accelerator contracts) because cores, tiles, the network and the node
+// all report to it.
 //
 // Contract for units (core, tile control unit) — cheap, no strings on the hot path:
 //   * At construction: `h = mon.add_unit(tile, core)` (core = kTileUnit for the tile
@@ -43,9 +44,9 @@
 
 #include <systemc>
 
-namespace pumavp::noc {
+#include "fabric/unit_id.h"
 
-constexpr unsigned kTileUnit = 0xFF;  // "core" id of the tile control unit
+namespace pumavp::fabric {
 
 enum class UnitState : uint8_t { Idle, Running, Blocked, Halted };
 
@@ -153,4 +154,4 @@ class RunMonitor : public sc_core::sc_module {
   sc_core::sc_event start_event_, stop_event_, end_event_, check_event_;
 };
 
-}  // namespace pumavp::noc
+}  // namespace pumavp::fabric

@@ -1,9 +1,9 @@
-#include "noc/run_monitor.h"
+#include "fabric/run_monitor.h"
 
 #include <cstdlib>
 #include <iostream>
 
-namespace pumavp::noc {
+namespace pumavp::fabric {
 
 const char* block_reason_name(BlockReason r) {
   switch (r) {
@@ -192,4 +192,4 @@ void RunMonitor::declare_deadlock() {
   finish(RunStatus::Error);
 }
 
-}  // namespace pumavp::noc
+}  // namespace pumavp::fabric
