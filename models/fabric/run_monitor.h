@@ -48,6 +48,8 @@
 
 namespace pumavp::fabric {
 
+class Unit;  // fabric/unit.h
+
 enum class UnitState : uint8_t { Idle, Running, Blocked, Halted };
 
 enum class BlockReason : uint8_t {
@@ -75,6 +77,7 @@ struct BlockInfo {
 struct UnitRecord {
   uint16_t tile = 0;
   uint8_t core = 0;  // kTileUnit for the tile control unit
+  Unit* unit = nullptr;  // the unit itself, if it registered with one (reports)
   UnitState state = UnitState::Idle;
   BlockInfo block;
 };
@@ -97,7 +100,7 @@ class RunMonitor : public sc_core::sc_module {
   explicit RunMonitor(sc_core::sc_module_name name);
 
   // ---- registration (elaboration) ----
-  unsigned add_unit(unsigned tile, unsigned core);
+  unsigned add_unit(unsigned tile, unsigned core, Unit* unit = nullptr);
   size_t num_units() const { return units_.size(); }
   const UnitRecord& unit(unsigned h) const { return units_[h]; }
 

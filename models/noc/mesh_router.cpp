@@ -46,7 +46,7 @@ unsigned MeshGeometry::local_ports(unsigned r) const {
 }
 
 MeshRouter::MeshRouter(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned id,
-                       Stats& stats, fabric::RunMonitor* monitor, const std::string& stats_prefix)
+                       Stats& stats, fabric::RunMonitor* monitor)
     : sc_core::sc_module(name),
       geo_(cfg),
       id_(id),
@@ -78,7 +78,7 @@ MeshRouter::MeshRouter(sc_core::sc_module_name name, const PlatformConfig& cfg, 
     in_[p] = std::make_unique<TargetSocket>(("in_" + pn).c_str());
     in_[p]->register_b_transport(this, &MeshRouter::b_transport, static_cast<int>(p));
     out_[p] = std::make_unique<InitSocket>(("out_" + pn).c_str());
-    const std::string base = stats_prefix + ".r" + std::to_string(id) + "." + pn;
+    const std::string base = std::string(this->name()) + "." + pn;
     links_[p].flits = &stats.counter(base + ".flits");
     links_[p].busy_cycles = &stats.counter(base + ".busy_cycles");
   }
@@ -107,7 +107,8 @@ void MeshRouter::trace_link(Link& link, const fabric::NocPacket& pkt, unsigned p
             "packet", link.track, a);
 }
 
-void MeshRouter::attach_trace(const trace::Sinks& sinks, const std::string& path) {
+void MeshRouter::attach_trace(const trace::Sinks& sinks) {
+  const std::string path = name();
   tl_ = sinks.timeline;
   for (unsigned p = 0; p < links_.size(); ++p) {
     links_[p].track = trace::Track{};
@@ -115,7 +116,8 @@ void MeshRouter::attach_trace(const trace::Sinks& sinks, const std::string& path
   }
 }
 
-void MeshRouter::add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter, const std::string& path) {
+void MeshRouter::add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter) {
+  const std::string path = name();
   for (unsigned p = 0; p < links_.size(); ++p) {
     const std::string lp = path + "." + mesh_port_name(p);
     if (!has_port(p) || !filter.match(lp)) continue;

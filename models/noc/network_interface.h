@@ -45,7 +45,7 @@ class NetworkInterface : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(NetworkInterface);
   NetworkInterface(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned tile,
-                   Stats& stats, fabric::RunMonitor* monitor, const std::string& stats_prefix = "node.noc");
+                   Stats& stats, fabric::RunMonitor* monitor, const std::string& stats_prefix);
 
   tlm_utils::simple_target_socket<NetworkInterface> tile_in;
   tlm_utils::simple_initiator_socket<NetworkInterface> to_router;

@@ -20,7 +20,7 @@ Node::Node(sc_module_name name, const PlatformConfig& cfg, Stats& stats)
       mem_access_(sc_time(cfg.cycle_ns(), SC_NS) * static_cast<double>(cfg.lat.mem_access)),
       c_runs_(stats.counter("node.runs")),
       c_discarded_(stats.counter("node.discarded_packets")) {
-  mesh_ = std::make_unique<noc::Mesh>("mesh", cfg_, stats, &monitor_, "node.noc");
+  mesh_ = std::make_unique<noc::Mesh>("noc", cfg_, stats, &monitor_);
   // One set of function tables for the whole node (same numerics everywhere).
   auto luts = std::make_shared<const xbar::LutSet>(cfg_.numerics.frac_bits, cfg_.numerics.lut_bits);
   tiles_.reserve(cfg_.node.tiles);
@@ -34,6 +34,8 @@ Node::Node(sc_module_name name, const PlatformConfig& cfg, Stats& stats)
     host_init_.push_back(std::make_unique<HostInit>(("host_to_tile" + std::to_string(t)).c_str()));
     host_init_.back()->bind(tl.memory().socket);
   }
+  for (auto& t : tiles_) units_.push_back(t.get());
+  units_.push_back(mesh_.get());
   host_socket.register_b_transport(this, &Node::host_b_transport);
   host_socket.register_transport_dbg(this, &Node::host_transport_dbg);
 
@@ -89,7 +91,7 @@ bool Node::start() {
   cleaned_ = false;
   discarded_ = 0;
   monitor_.start();
-  for (auto& t : tiles_) t->start();
+  for (fabric::Unit* u : units_) u->start();
   t_start_ = sc_time_stamp();
   t_end_ = SC_ZERO_TIME;
   ++c_runs_;
@@ -104,9 +106,9 @@ void Node::reset() {
   const bool was_busy = busy();
   if (was_busy) monitor_.stop(0, "reset");  // end_method flushes the mesh (process context)
   for (auto& t : tiles_) t->reset();
-  if (!was_busy) {
+  if (!was_busy) {  // nothing can be stuck in the network: flush it now
     cleanup_run();
-    mesh_->flush();
+    mesh_->reset();
   }
   monitor_.reset();
   loaded_ = false;
@@ -119,8 +121,7 @@ void Node::cleanup_run() {
   cleaned_ = true;
   t_end_ = sc_time_stamp();
   size_t dropped = 0;
-  for (auto& t : tiles_) dropped += t->end_run();
-  dropped += mesh_->flush();
+  for (fabric::Unit* u : units_) dropped += u->end_run();  // tiles, then the network
   discarded_ = dropped;
   c_discarded_ += dropped;
   if (dropped)
@@ -182,42 +183,8 @@ static std::string unit_name(unsigned tile, unsigned core) {
 }
 
 std::string Node::describe_unit(const fabric::UnitRecord& u) const {
-  std::ostringstream os;
-  os << unit_name(u.tile, u.core) << ": pc " << u.block.pc << ": ";
-  if (u.core == fabric::kTileUnit) {
-    auto d = isa::decode_tile(u.block.instr, geo_);
-    if (d.ok())
-      os << isa::disassemble(d.instr);
-    else {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, ".word 0x%016llx", static_cast<unsigned long long>(u.block.instr));
-      os << buf;
-    }
-  } else {
-    auto d = isa::decode_core(u.block.instr, geo_);
-    if (d.ok())
-      os << isa::disassemble(d.instr, geo_);
-    else {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, ".word 0x%016llx", static_cast<unsigned long long>(u.block.instr));
-      os << buf;
-    }
-  }
-  os << " -- waits: " << fabric::block_reason_name(u.block.reason);
-  switch (u.block.reason) {
-    case fabric::BlockReason::Consume:
-    case fabric::BlockReason::Produce:
-      os << " at word " << u.block.addr << " (valid=" << (u.block.attr_valid ? 1 : 0)
-         << ", count=" << u.block.attr_count << ")";
-      if (u.block.host_input) os << ", a host input";
-      break;
-    case fabric::BlockReason::FifoEmpty:
-      os << " FIFO " << u.block.addr;
-      break;
-    default:
-      break;
-  }
-  return os.str();
+  return unit_name(u.tile, u.core) + ": " +
+         (u.unit ? u.unit->describe_blocked(u.block) : fabric::describe_block(u.block, "?"));
 }
 
 std::string Node::report() const {
@@ -346,16 +313,12 @@ unsigned Node::host_transport_dbg(tlm::tlm_generic_payload& gp) {
 }
 
 void Node::attach_trace(const trace::Sinks& sinks) {
-  for (unsigned t = 0; t < tiles_.size(); ++t) tiles_[t]->attach_trace(sinks, "node.tile" + std::to_string(t));
-  for (unsigned r = 0; r < mesh_->num_routers(); ++r)
-    mesh_->router(r).attach_trace(sinks, "node.noc.r" + std::to_string(r));
+  for (fabric::Unit* u : units_) u->attach_trace(sinks);
 }
 
 void Node::add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter) {
   if (filter.match("node.status")) sc_core::sc_trace(tf, monitor_.status_ref(), "node.status", 2);
-  for (unsigned t = 0; t < tiles_.size(); ++t) tiles_[t]->add_vcd(tf, filter, "node.tile" + std::to_string(t));
-  for (unsigned r = 0; r < mesh_->num_routers(); ++r)
-    mesh_->router(r).add_vcd(tf, filter, "node.noc.r" + std::to_string(r));
+  for (fabric::Unit* u : units_) u->add_vcd(tf, filter);
 }
 
 }  // namespace pumavp::node

@@ -1,8 +1,11 @@
 // pumavp::node::Node — the accelerator node: tiles + mesh NoC + run control with deadlock
 // detection (isa.md §5, §6, §11; architecture.md §2, §2.3 host window, §2.5 errors).
 //
-// Structure: `node` contains `monitor` (fabric::RunMonitor), `mesh` (noc::Mesh: W x H routers
-// and one NetworkInterface per tile) and `tile<t>` (tile::Tile). Built from PlatformConfig.
+// Structure: `node` contains `monitor` (fabric::RunMonitor), `noc` (noc::Mesh: W x H routers
+// `noc.r<r>` and one NetworkInterface `noc.ni<t>` per tile) and `tile<t>` (tile::Tile). Built
+// from PlatformConfig. Tiles and mesh are units (fabric/unit.h) holding the cores, tile units
+// and routers; the node iterates over them. Every SystemC name is also the stats prefix and
+// trace path of its module ("node.tile3.core1", "node.noc.r5").
 //
 // Usage (standalone, e.g. tests, `pumavp exec`):
 //   pumavp::Stats stats;
@@ -44,6 +47,7 @@
 #include "isa/kimage.h"
 #include "noc/mesh.h"
 #include "fabric/run_monitor.h"
+#include "fabric/unit.h"
 #include "tile/tile.h"
 
 namespace pumavp::node {
@@ -147,6 +151,7 @@ class Node : public sc_core::sc_module {
   fabric::RunMonitor monitor_;
   std::unique_ptr<noc::Mesh> mesh_;
   std::vector<std::unique_ptr<tile::Tile>> tiles_;
+  std::vector<fabric::Unit*> units_;  // the tiles, then the mesh
   std::vector<std::unique_ptr<HostInit>> host_init_;
   bool loaded_ = false;
   bool pause_on_end_ = false;

@@ -49,8 +49,8 @@ class SharedMemory : public sc_core::sc_module {
  public:
   tlm_utils::multi_passthrough_target_socket<SharedMemory> socket;
 
-  SharedMemory(sc_core::sc_module_name name, const PlatformConfig& cfg, Stats& stats,
-               const std::string& stats_prefix);
+  // Stats: "<name()>.accesses", "<name()>.blocked_accesses".
+  SharedMemory(sc_core::sc_module_name name, const PlatformConfig& cfg, Stats& stats);
 
   unsigned words() const { return mem_.size(); }
   const AttributeMemory& state() const { return mem_; }

@@ -9,7 +9,8 @@
 //                        are bound at construction (indices 0..cores-1 and cores); the node
 //                        binds its host-interface initiator next.
 //
-// Node API:
+// Node API (the unit lifecycle of fabric/unit.h: the tile is a unit holding its cores and
+// tile control unit, and forwards each call to them in that order):
 //   load(image)      LOAD: clears memory/FIFOs, programs this tile's units, weights, keeps
 //                    the `.data` preloads and the input-tensor word map. The image must have
 //                    been validated (isa::validate_for_platform); returns "" or an error.
@@ -20,6 +21,8 @@
 //                    the end for host-write tracking; returns packets still queued (discarded)
 //   reset()          power-on state (memories, attributes, FIFOs, programs, weights cleared).
 //   all_halted(), all_halted_event(), core_status(i), unit pc, memory() host access.
+// Names: the tile's SystemC name ("node.tile<t>" inside a node) is the stats prefix and trace
+// path of everything in it ("<name>.mem", "<name>.core<c>", "<name>.unit").
 #pragma once
 
 #include <cstdint>
@@ -37,13 +40,14 @@
 #include "isa/kimage.h"
 #include "fabric/packet.h"
 #include "fabric/run_monitor.h"
+#include "fabric/unit.h"
 #include "tile/receive_buffer.h"
 #include "tile/shared_memory.h"
 #include "tile/tile_control_unit.h"
 
 namespace pumavp::tile {
 
-class Tile : public sc_core::sc_module {
+class Tile : public sc_core::sc_module, public fabric::Unit {
  public:
   SC_HAS_PROCESS(Tile);
   tlm::tlm_initiator_socket<> noc_out;
@@ -61,10 +65,14 @@ class Tile : public sc_core::sc_module {
   ReceiveBuffer& fifos() { return fifos_; }
   fabric::SendTracker& tracker() { return tracker_; }
 
-  std::string load(const isa::KernelImage& img);
-  void start();
-  size_t end_run();
-  void reset();
+  // Cores, then the tile control unit (construction and monitor-handle order).
+  const std::vector<fabric::Unit*>& units() const { return units_; }
+
+  const char* path() const override { return name(); }
+  std::string load(const isa::KernelImage& img) override;
+  void start() override;
+  size_t end_run() override;
+  void reset() override;
 
   bool all_halted() const;
   const sc_core::sc_event& all_halted_event() const { return all_halted_ev_; }
@@ -75,8 +83,8 @@ class Tile : public sc_core::sc_module {
   // ".unit.packets_sent", ".unit.packets_received", the cores' pc/state. Values are sampled at
   // the end of each simulated time step: under temporal decoupling a packet pushed and popped
   // within one step does not show in fifo_occupancy (the timeline trace has every push/pop).
-  void attach_trace(const trace::Sinks& sinks, const std::string& path);
-  void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter, const std::string& path);
+  void attach_trace(const trace::Sinks& sinks) override;
+  void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter) override;
 
  private:
   void noc_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -94,6 +102,7 @@ class Tile : public sc_core::sc_module {
   std::vector<uint8_t> host_input_;
   std::vector<SharedMemory::Preload> preloads_;
   std::unique_ptr<TileControlUnit> unit_;
+  std::vector<fabric::Unit*> units_;
   sc_core::sc_event all_halted_ev_;
   uint64_t run_gen_ = 0;  // bumped at start / end_run / reset: stale blocked deliveries drop
   uint64_t& c_overflows_;

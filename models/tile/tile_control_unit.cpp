@@ -20,15 +20,15 @@ TileControlUnit::TileControlUnit(sc_module_name name, const PlatformConfig& cfg,
       geo_(isa::geometry_from_config(cfg)),
       tile_(tile),
       mon_(monitor),
-      handle_(monitor.add_unit(tile, fabric::kTileUnit)),
+      handle_(monitor.add_unit(tile, fabric::kTileUnit, this)),
       links_(std::move(links)),
       prog_(geo_),
       cycle_(cfg.cycle_ns(), SC_NS),
-      energy_(stats.ledger("node.tile" + std::to_string(tile) + ".unit")),
-      c_instr_(stats.counter("node.tile" + std::to_string(tile) + ".unit.instructions")),
-      c_sent_(stats.counter("node.tile" + std::to_string(tile) + ".unit.packets_sent")),
-      c_received_(stats.counter("node.tile" + std::to_string(tile) + ".unit.packets_received")),
-      c_busy_(stats.counter("node.tile" + std::to_string(tile) + ".unit.cycles_busy")) {
+      energy_(stats.ledger(this->name())),
+      c_instr_(stats.counter(std::string(this->name()) + ".instructions")),
+      c_sent_(stats.counter(std::string(this->name()) + ".packets_sent")),
+      c_received_(stats.counter(std::string(this->name()) + ".packets_received")),
+      c_busy_(stats.counter(std::string(this->name()) + ".cycles_busy")) {
   mem_ext_.hook = this;
   mem_gp_.set_extension(&mem_ext_);
   SC_THREAD(thread);
@@ -41,6 +41,23 @@ TileControlUnit::~TileControlUnit() {
 
 bool TileControlUnit::load_program(const std::vector<uint64_t>& words, std::string* why) {
   return prog_.load(words, cfg_.tile.imem_words, why);
+}
+
+std::string TileControlUnit::load(const isa::KernelImage& img) {
+  std::string why;
+  if (const isa::Program* p = img.find_program(tile_, isa::kTileUnit))
+    if (!load_program(p->words, &why)) return why;
+  return "";
+}
+
+size_t TileControlUnit::end_run() {
+  kick();
+  return 0;
+}
+
+void TileControlUnit::reset() {
+  clear_program();
+  kick();
 }
 
 void TileControlUnit::start() {
@@ -135,11 +152,21 @@ void TileControlUnit::run() {
   }
 }
 
-void TileControlUnit::attach_trace(const trace::Sinks& sinks, const std::string& path) {
-  tl_ = sinks.timeline;
-  it_ = sinks.itrace;
-  unit_ = path;
+void TileControlUnit::attach_trace(const trace::Sinks& sinks) {
+  // Left out by the filter: empty sinks (which also detaches earlier ones).
+  const bool on = sinks.wants(path());
+  tl_ = on ? sinks.timeline : nullptr;
+  it_ = on ? sinks.itrace : nullptr;
+  unit_ = path();
   track_ = trace::Track{};
+}
+
+void TileControlUnit::add_vcd(sc_trace_file* tf, const trace::Filter& filter) {
+  const std::string p = name();
+  if (!filter.match(p)) return;
+  sc_trace(tf, pc_ref(), p + ".pc");
+  sc_trace(tf, packets_sent(), p + ".packets_sent");
+  sc_trace(tf, packets_received(), p + ".packets_received");
 }
 
 bool TileControlUnit::mem_access(bool produce, unsigned addr, unsigned w, uint16_t count,

@@ -26,8 +26,10 @@
 #include "common/stats.h"
 #include "common/trace.h"
 #include "isa/encoding.h"
+#include "isa/kimage.h"
 #include "fabric/packet.h"
 #include "fabric/program_memory.h"
+#include "fabric/unit.h"
 #include "fabric/run_monitor.h"
 #include "fabric/mem_extension.h"
 #include "tile/receive_buffer.h"
@@ -38,7 +40,7 @@ class Core;
 
 namespace pumavp::tile {
 
-class TileControlUnit : public sc_core::sc_module, private fabric::MemBlockHook {
+class TileControlUnit : public sc_core::sc_module, public fabric::Unit, private fabric::MemBlockHook {
  public:
   SC_HAS_PROCESS(TileControlUnit);
   tlm_utils::simple_initiator_socket<TileControlUnit> mem_socket;
@@ -63,7 +65,16 @@ class TileControlUnit : public sc_core::sc_module, private fabric::MemBlockHook 
   const fabric::ProgramMemory<isa::TileInstr>& program() const { return prog_; }
   bool has_program() const { return !prog_.empty(); }
 
-  void start();
+  // ---- unit lifecycle (fabric::Unit); stats prefix and trace path = name() ----
+  const char* path() const override { return name(); }
+  // The tile program of this tile (tile.imem_words at most).
+  std::string load(const isa::KernelImage& img) override;
+  void start() override;
+  // Wakes the thread so that it sees the end of the run.
+  size_t end_run() override;
+  // Program cleared; the thread is woken.
+  void reset() override;
+  std::string describe_instr(uint64_t instr) const override { return prog_.describe_word(instr); }
   // Wake a unit blocked on a FIFO or on its cores so it sees a stop / restart.
   void kick() { kick_ev_.notify(sc_core::SC_ZERO_TIME); }
   bool halted() const { return halted_; }
@@ -75,9 +86,12 @@ class TileControlUnit : public sc_core::sc_module, private fabric::MemBlockHook 
   std::string disasm_at(uint32_t pc) const { return prog_.disasm_at(pc); }
   unsigned monitor_handle() const { return handle_; }
   const sc_core::sc_event& halted_event() const { return halted_ev_; }
-  // Observability: timeline spans per packet on "tile<t>/unit" (send, receive, halt wait),
-  // a flow per packet sent, the tile's FIFO occupancy counter; itrace lines per instruction.
-  void attach_trace(const trace::Sinks& sinks, const std::string& path);
+  // Observability, when the filter matches path(): timeline spans per packet on
+  // "tile<t>/unit" (send, receive, halt wait), a flow per packet sent, the tile's FIFO
+  // occupancy counter; itrace lines per instruction. VCD: "<path>.pc", ".packets_sent",
+  // ".packets_received".
+  void attach_trace(const trace::Sinks& sinks) override;
+  void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter) override;
   trace::Timeline* timeline() const { return tl_; }
   // The unit's track (created on first use).
   const trace::Track& track() {

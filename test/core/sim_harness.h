@@ -18,6 +18,7 @@
 #include "isa/assembler.h"
 #include "isa/kimage.h"
 #include "noc/mesh.h"
+#include "sc_parent.h"
 #include "fabric/run_monitor.h"
 #include "tile/tile.h"
 
@@ -26,6 +27,9 @@ namespace pumavp::testing {
 struct Sim {
   PlatformConfig cfg;
   Stats stats;
+  // Parent "node" of the tiles and the mesh "noc": names and stats prefixes as in a Node
+  // (declared first: destroyed after its children).
+  std::unique_ptr<ScParent> node;
   std::unique_ptr<fabric::RunMonitor> mon;
   std::vector<std::unique_ptr<tile::Tile>> tiles;
 
@@ -35,12 +39,14 @@ struct Sim {
   explicit Sim(const std::vector<std::string>& overrides, unsigned ntiles = 1,
                bool use_mesh = false)
       : cfg(default_config(overrides)) {
-    mon = std::make_unique<fabric::RunMonitor>("mon");
-    for (unsigned t = 0; t < ntiles; ++t)
-      tiles.push_back(std::make_unique<tile::Tile>(("tile" + std::to_string(t)).c_str(), cfg, t,
-                                                   stats, *mon));
+    node = std::make_unique<ScParent>("node", [&] {
+      mon = std::make_unique<fabric::RunMonitor>("mon");
+      for (unsigned t = 0; t < ntiles; ++t)
+        tiles.push_back(std::make_unique<tile::Tile>(("tile" + std::to_string(t)).c_str(), cfg,
+                                                     t, stats, *mon));
+      if (use_mesh) mesh = std::make_unique<noc::Mesh>("noc", cfg, stats, mon.get());
+    });
     if (use_mesh) {
-      mesh = std::make_unique<noc::Mesh>("mesh", cfg, stats, mon.get());
       for (unsigned t = 0; t < ntiles; ++t) {
         tiles[t]->noc_out.bind(mesh->ni(t).tile_in);
         mesh->ni(t).to_tile.bind(tiles[t]->noc_in);

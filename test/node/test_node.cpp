@@ -16,7 +16,13 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "isa/assembler.h"
+#include "core/core.h"
+#include "noc/mesh_router.h"
+#include "node/host_interface.h"
 #include "node/node.h"
+#include "tile/shared_memory.h"
+#include "tile/tile.h"
+#include "tile/tile_control_unit.h"
 #include "fabric/mem_extension.h"
 
 using namespace pumavp;
@@ -658,4 +664,93 @@ TEST(NodeRun, StartInTheDeltaThePreviousRunEnded) {
   std::vector<int16_t> got;
   ASSERT_TRUE(b.node->host_read(3, 8, 3, got)) << b.node->report();
   EXPECT_EQ(got, (std::vector<int16_t>{3, 4, 5}));
+}
+
+// ---------------------------------------------------------------- names == stats paths
+
+namespace {
+
+void collect(sc_core::sc_object* o, std::vector<sc_core::sc_object*>& out) {
+  out.push_back(o);
+  for (sc_core::sc_object* c : o->get_child_objects()) collect(c, out);
+}
+
+// `key` lies under the module path `p` ("p" itself or "p.<...>").
+bool under(const std::string& key, const std::string& p) {
+  return key == p || (key.size() > p.size() && key.compare(0, p.size(), p) == 0 && key[p.size()] == '.');
+}
+
+}  // namespace
+
+// Every unit kind of a whole node (cores, tile units, shared memories, tiles, routers, the host
+// interface) counts its stats under exactly its SystemC hierarchical name, every unit's path()
+// is that name, and every stats key of the node belongs to some module of the hierarchy.
+TEST(Node, StatsPathsAreSystemCNames) {
+  Bench b("small.yaml", {"node.tiles=6", "tile.cores=2", "noc.concentration=1"});
+  node::HostInterface hi("accel", b.cfg, b.stats, *b.node);
+  const auto& counters = b.stats.counters();
+  const auto& ledgers = b.stats.ledgers();
+  auto has_counter = [&](const std::string& k) { return counters.count(k) == 1; };
+
+  std::vector<sc_core::sc_object*> all;
+  for (sc_core::sc_object* o : sc_core::sc_get_top_level_objects()) collect(o, all);
+  unsigned cores = 0, units = 0, mems = 0, tiles = 0, routers = 0, his = 0;
+  std::vector<std::string> module_paths;
+  for (sc_core::sc_object* o : all) {
+    const std::string n = o->name();
+    module_paths.push_back(n);
+    if (auto* u = dynamic_cast<fabric::Unit*>(o)) {
+      EXPECT_EQ(std::string(u->path()), n);
+    }
+    if (auto* c = dynamic_cast<core::Core*>(o)) {
+      ++cores;
+      EXPECT_EQ(n, "node.tile" + std::to_string(c->exec().tile()) + ".core" +
+                       std::to_string(c->exec().core()));
+      EXPECT_TRUE(has_counter(n + ".instructions")) << n;
+      EXPECT_TRUE(has_counter(n + ".mvm")) << n;
+      EXPECT_EQ(ledgers.count(n), 1u) << n;
+    } else if (dynamic_cast<tile::TileControlUnit*>(o)) {
+      ++units;
+      EXPECT_TRUE(has_counter(n + ".instructions")) << n;
+      EXPECT_TRUE(has_counter(n + ".packets_sent")) << n;
+      EXPECT_EQ(ledgers.count(n), 1u) << n;
+    } else if (dynamic_cast<tile::SharedMemory*>(o)) {
+      ++mems;
+      EXPECT_TRUE(has_counter(n + ".accesses")) << n;
+    } else if (auto* t = dynamic_cast<tile::Tile*>(o)) {
+      ++tiles;
+      EXPECT_EQ(n, "node.tile" + std::to_string(t->index()));
+      EXPECT_TRUE(has_counter(n + ".fifo_overflows")) << n;
+    } else if (auto* r = dynamic_cast<noc::MeshRouter*>(o)) {
+      ++routers;
+      EXPECT_EQ(n, "node.noc.r" + std::to_string(r->id()));
+      for (unsigned p = 0; p < r->num_ports(); ++p) {
+        if (r->has_port(p)) {
+          EXPECT_TRUE(has_counter(n + "." + noc::mesh_port_name(p) + ".flits")) << n;
+        }
+      }
+    } else if (dynamic_cast<node::HostInterface*>(o)) {
+      ++his;
+      EXPECT_EQ(n, "accel");
+      EXPECT_TRUE(has_counter(n + ".loads"));
+      EXPECT_TRUE(has_counter(n + ".runs"));
+    }
+  }
+  EXPECT_EQ(cores, 12u);
+  EXPECT_EQ(units, 6u);
+  EXPECT_EQ(mems, 6u);
+  EXPECT_EQ(tiles, 6u);
+  EXPECT_EQ(routers, b.node->mesh().num_routers());
+  EXPECT_EQ(his, 1u);
+  EXPECT_STREQ(b.node->mesh().name(), "node.noc");
+  EXPECT_NE(dynamic_cast<noc::MeshRouter*>(sc_core::sc_find_object("node.noc.r5")), nullptr);
+
+  // Every counter and ledger belongs to a module of the hierarchy (its name or below it).
+  auto owned = [&](const std::string& key) {
+    for (const std::string& p : module_paths)
+      if (key != p && under(key, p)) return true;
+    return ledgers.count(key) && std::find(module_paths.begin(), module_paths.end(), key) != module_paths.end();
+  };
+  for (const auto& [k, v] : counters) EXPECT_TRUE(owned(k)) << k;
+  for (const auto& [k, v] : ledgers) EXPECT_TRUE(owned(k)) << k;
 }

@@ -70,7 +70,7 @@ struct Fixture {
   std::unique_ptr<SharedMemory> mem;
   std::vector<std::unique_ptr<Initiator>> ini;
   explicit Fixture(unsigned n) {
-    mem = std::make_unique<SharedMemory>("mem", cfg, stats, "t.mem");
+    mem = std::make_unique<SharedMemory>("mem", cfg, stats);
     for (unsigned i = 0; i < n; ++i) {
       ini.push_back(std::make_unique<Initiator>(("ini" + std::to_string(i)).c_str()));
       ini.back()->sock.bind(mem->socket);
@@ -139,7 +139,7 @@ TEST(SharedMemory, PortSerialisesSimultaneousAccesses) {
 TEST(SharedMemory, TwoPortsServeTwoAccessesAtOnce) {
   pumavp::PlatformConfig cfg = pumavp::default_config({"tile.mem_ports=2"});
   pumavp::Stats stats;
-  SharedMemory mem("mem", cfg, stats, "t.mem");
+  SharedMemory mem("mem", cfg, stats);
   Initiator a("a"), b("b");
   a.sock.bind(mem.socket);
   b.sock.bind(mem.socket);
