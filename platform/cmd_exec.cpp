@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "common/config.h"
+#include "common/fixed_convert.h"
 #include "exec_system.h"
 #include "isa/kimage.h"
 #include "isa/npy.h"
@@ -42,15 +43,16 @@ std::pair<std::string, std::string> split_binding(const std::string& s, const ch
 }
 
 // .npy → raw int16 words: integer arrays are raw patterns, float arrays are converted like
-// `q` literals (rne_real(v * 2^f)); out-of-range values are errors, never saturated.
+// `q` literals (to_fixed, common/fixed_convert.h); out-of-range values are errors, never
+// saturated.
 std::vector<int16_t> tensor_words(const isa::NpyArray& a, unsigned frac_bits, const std::string& what) {
   std::vector<int16_t> w;
   w.reserve(a.data.size());
   for (size_t i = 0; i < a.data.size(); ++i) {
-    const double v = a.is_integer() ? a.data[i] : std::nearbyint(a.data[i] * std::ldexp(1.0, int(frac_bits)));
-    if (!(v >= -32768.0 && v <= 32767.0))
+    const FixedValue q = to_fixed(a.data[i], a.is_integer() ? 0 : frac_bits);
+    if (!q.ok)
       throw ConfigError(fmt::format("{}: element {} ({}) does not fit a 16-bit fixed-point word", what, i, a.data[i]));
-    w.push_back(static_cast<int16_t>(v));
+    w.push_back(static_cast<int16_t>(q.raw));
   }
   return w;
 }

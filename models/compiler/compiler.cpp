@@ -33,6 +33,7 @@
 #include <fmt/format.h>
 
 #include "common/config.h"
+#include "common/fixed_convert.h"
 #include "isa/encoding.h"
 
 namespace pumavp::compiler {
@@ -99,14 +100,13 @@ std::vector<int16_t> quantize(const std::vector<double>& v, bool raw, unsigned f
       out[i] = int16_t(r);
       continue;
     }
-    double q = std::nearbyint(v[i] * scale);  // rne_real (default rounding mode: ties to even)
-    if (q > 32767 || q < -32768) {
+    const FixedValue q = to_fixed(v[i], f, -32768, 32767, FixedOverflow::Saturate);
+    if (!q.ok) throw CompileError(what + ": value " + fmt::format("{}", v[i]) + " is not a number");
+    if (q.saturated)
       ++st.sat;
-      q = q > 0 ? 32767 : -32768;
-    } else {
-      st.max_err = std::max(st.max_err, std::fabs(q / scale - v[i]));
-    }
-    out[i] = int16_t(q);
+    else
+      st.max_err = std::max(st.max_err, std::fabs(double(q.raw) / scale - v[i]));
+    out[i] = int16_t(q.raw);
   }
   return out;
 }

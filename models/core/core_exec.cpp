@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 
 #include "xbar/sfu.h"
 #include "xbar/vfu.h"
@@ -53,7 +54,7 @@ CoreExec::CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stat
   panther_ = cfg.panther.enabled;
   xp_ = xbar::xbar_params(cfg);
   xbar::validate(xp_);  // fail at construction, not at the first product
-  (panther_ ? mcu_.resize(M_) : mvmu_.resize(M_));
+  arrays_.resize(M_);
   const EnergyConfig& e = cfg.e;
   e_fetch_ = e.core_fetch;
   e_rf_ = e.rf;
@@ -84,12 +85,12 @@ void CoreExec::clear_program() { prog_.clear(); }
 
 bool CoreExec::program_weights(unsigned m, unsigned rows, unsigned cols, const int16_t* w) {
   if (m >= M_ || rows > X_ || cols > X_) return false;
-  if (panther_) {
-    std::vector<int32_t> w32(w, w + size_t{rows} * cols);
-    return program_weights32(m, rows, cols, w32.data());
+  array(m).clear();
+  try {
+    if (rows && cols) array(m).write_weights(w, rows, cols);
+  } catch (const std::exception&) {
+    return false;
   }
-  xb(m).clear();
-  if (rows && cols) xb(m).program(w, rows, cols);
   return true;
 }
 
@@ -99,9 +100,9 @@ bool CoreExec::program_weights32(unsigned m, unsigned rows, unsigned cols, const
     if (why) *why = "bad PANTHER weight block";
     return false;
   }
-  mc(m).clear();
+  array(m).clear();
   try {
-    if (rows && cols) mc(m).program(w, rows, cols);
+    if (rows && cols) array(m).write_weights32(w, rows, cols);
   } catch (const std::exception& e) {
     if (why) *why = e.what();
     return false;
@@ -110,21 +111,19 @@ bool CoreExec::program_weights32(unsigned m, unsigned rows, unsigned cols, const
 }
 
 void CoreExec::clear_weights() {
-  for (auto& m : mvmu_) m.reset();
-  for (auto& m : mcu_) m.reset();
+  for (auto& a : arrays_) a.reset();
 }
 
 int64_t CoreExec::weight(unsigned m, unsigned row, unsigned col) const {
-  if (panther_) return mcu_.at(m) ? mcu_[m]->weight(row, col) : 0;
-  return mvmu_.at(m) ? mvmu_[m]->weight(row, col) : 0;
+  return arrays_.at(m) ? arrays_[m]->weight_at(row, col) : 0;
 }
 
 void CoreExec::reset_run() {
   std::fill(a_.begin(), a_.end(), 0);
   pc_ = 0;
   flags_ = xbar::Flags{};
-  for (auto& m : mcu_)  // no PANTHER update pending (isa.md §3.3)
-    if (m) m->discard_pending();
+  for (auto& a : arrays_)  // no PANTHER update pending (isa.md §3.3)
+    if (a) a->discard_pending();
   rng_.reset(cfg_.numerics.rng_seed, tile_ * cfg_.tile.cores + core_);
 }
 
@@ -170,10 +169,7 @@ void CoreExec::exec_mvm(uint8_t mask, unsigned filter, unsigned stride) {
     if (!(mask >> m & 1)) continue;
     int16_t* x = A + size_t{m} * K_ * X_;
     int16_t* y = A + n_in + size_t{m} * K_ * X_;
-    if (panther_)
-      mc(m).mvm(x, y, flags_);
-    else
-      xb(m).mvm(x, y, flags_);
+    array(m).mvm(x, y, flags_);
     charge_mvm(1);
     if (filter > 0) {  // input shuffling (isa.md §4.3)
       int16_t* old = tmp1_.data();
@@ -222,18 +218,18 @@ StepResult CoreExec::exec_mcu(const isa::CoreInstr& in) {
     auto out_slot = [&](unsigned k) { return A + n_in + size_t{m * K_ + k} * X_; };
     uint64_t t = 0;
     if (fl & isa::kMcuMvm) {
-      mc(m).mvm(in_slot(0), out_slot(0), flags_);
+      array(m).mvm(in_slot(0), out_slot(0), flags_);
       charge_mvm(1);
       t = c_mvm_;
     }
     if (fl & isa::kMcuMtvm) {
-      mc(m).mtvm(in_slot(1), out_slot(1), flags_);
+      array(m).mtvm(in_slot(1), out_slot(1), flags_);
       charge_mvm(1);
       // Variant 1 serialises MVM and MTVM on one crossbar copy.
       t = (cfg_.panther.variant == 1 && (fl & isa::kMcuMvm)) ? 2 * c_mvm_ : c_mvm_;
     }
     if (fl & isa::kMcuOpa) {
-      mc(m).opa(in_slot(2), out_slot(2));
+      array(m).opa(in_slot(2), out_slot(2));
       if (cfg_.panther.variant == 3) {
         t = std::max(t, c_opa_);  // applied eagerly to the third copy, concurrently
         st_.energy.add(Component::Crossbar, cfg_.e.opa);
@@ -250,7 +246,7 @@ StepResult CoreExec::exec_mcu(const isa::CoreInstr& in) {
 
 uint64_t CoreExec::commit_panther() {
   uint64_t cycles = 0;
-  for (auto& mp : mcu_) {
+  for (auto& mp : arrays_) {
     if (!mp) continue;
     const size_t pairs = mp->pending();
     const auto res = mp->commit();
@@ -381,7 +377,7 @@ StepResult CoreExec::step() {
       unsigned n = 0;
       for (unsigned m = 0; m < M_; ++m)
         if (in.mask >> m & 1) {
-          mc(m).crs();
+          array(m).crs();
           ++n;
         }
       charge_crs(n);
@@ -407,24 +403,13 @@ void CoreExec::finish_run() {
   st_.flag_sat += flags_.sat;
   st_.flag_dz += flags_.dz;
   st_.flag_dom += flags_.dom;
-  auto add = [this](const xbar::XbarCounters& c) {
-    st_.adc_conversions += c.adc_conversions;
-    st_.adc_clipped += c.adc_clipped;
-    st_.out_saturations += c.out_saturations;
-  };
-  for (auto& x : mvmu_)
-    if (x) {
-      add(x->counters());
-      x->reset_counters();
-    }
-  for (auto& m : mcu_)
-    if (m) {
-      const xbar::McuCounters& c = m->counters();
-      add(c);
-      st_.weight_clamps += c.weight_clamps + c.crs_clamps;
-      for (uint64_t k : c.slice_clamps) st_.weight_clamps += k;
-      m->reset_counters();
-    }
+  xbar::ArrayEvents ev;
+  for (auto& a : arrays_)
+    if (a) a->finish_run(ev);
+  st_.adc_conversions += ev.adc_conversions;
+  st_.adc_clipped += ev.adc_clipped;
+  st_.out_saturations += ev.out_saturations;
+  st_.weight_clamps += ev.weight_clamps;
 }
 
 void CoreExec::finish_mem() {

@@ -21,10 +21,9 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "fabric/program_memory.h"
-#include "xbar/crossbar.h"
+#include "xbar/array.h"
 #include "xbar/fixed_point.h"
 #include "xbar/lut.h"
-#include "xbar/mcu.h"
 #include "xbar/rng.h"
 #include "xbar/xbar_config.h"
 #include "isa/encoding.h"
@@ -66,7 +65,7 @@ struct CoreStats {
   uint64_t& flag_sat;       // runs that ended with SAT / DZ / DOM raised (isa.md §2.7)
   uint64_t& flag_dz;
   uint64_t& flag_dom;
-  // Crossbar events (xbar::XbarCounters), added at the end of each run: ADC conversions and
+  // Array events (xbar::ArrayEvents), added at the end of each run: ADC conversions and
   // conversions clamped at full scale (sliced model), output words clamped by sat16, and
   // PANTHER weight clamps (OPA and CRS).
   uint64_t& adc_conversions;
@@ -148,18 +147,14 @@ class CoreExec {
   std::shared_ptr<const xbar::LutSet> luts_;
   fabric::ProgramMemory<isa::CoreInstr> prog_;
   bool panther_;
-  // Arrays are created on first use (programming or first product), so that a large node
-  // whose cores hold no weights builds fast and small; clear_weights() frees them.
+  // One array per MVMU (xbar::make_array: an Mcu with PANTHER, else a Crossbar), created on
+  // first use (programming or first product) so that a large node whose cores hold no
+  // weights builds fast and small; clear_weights() frees them.
   xbar::XbarParams xp_;
-  std::vector<std::unique_ptr<xbar::Crossbar>> mvmu_;  // PUMA
-  std::vector<std::unique_ptr<xbar::Mcu>> mcu_;        // PANTHER
-  xbar::Crossbar& xb(unsigned m) {
-    if (!mvmu_[m]) mvmu_[m] = std::make_unique<xbar::Crossbar>(xp_);
-    return *mvmu_[m];
-  }
-  xbar::Mcu& mc(unsigned m) {
-    if (!mcu_[m]) mcu_[m] = std::make_unique<xbar::Mcu>(xp_);
-    return *mcu_[m];
+  std::vector<std::unique_ptr<xbar::MvmArray>> arrays_;
+  xbar::MvmArray& array(unsigned m) {
+    if (!arrays_[m]) arrays_[m] = xbar::make_array(xp_);
+    return *arrays_[m];
   }
   std::vector<int16_t> a_;
   std::vector<int16_t> tmp1_;

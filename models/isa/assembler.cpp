@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "common/fixed_convert.h"
 #include "isa/npy.h"
 
 namespace pumavp::isa {
@@ -102,8 +103,6 @@ std::string dirname_of(const std::string& p) {
   return p.substr(0, k);
 }
 
-double rne_real(double x) { return std::nearbyint(x); }
-
 struct Pending {
   bool raw = false;       // .word
   bool bad = false;       // had an error already
@@ -175,8 +174,9 @@ class Assembler {
   bool eval_range(const Tok& t, int64_t lo, int64_t hi, int64_t& v, const char* what);
   // Immediate: integer -32768..65535 or q literal; returns the 16-bit pattern.
   bool eval_imm(const Tok& t, uint16_t& v);
-  // q literal "1.5q" → rne_real(v * 2^s); `is_q` false if the token has no q suffix.
-  bool q_literal(const Tok& t, unsigned s, bool& is_q, double& scaled);
+  // q literal "1.5q" → to_fixed(1.5, s, lo, hi) (common/fixed_convert.h); `is_q` false if
+  // the token has no q suffix.
+  bool q_literal(const Tok& t, unsigned s, int64_t lo, int64_t hi, bool& is_q, FixedValue& q);
   bool value(const Tok& t, bool qfmt, unsigned s, int64_t lo, int64_t hi, int64_t& v);
 
   // --- statements
@@ -393,7 +393,8 @@ bool Assembler::eval_range(const Tok& t, int64_t lo, int64_t hi, int64_t& v, con
   return true;
 }
 
-bool Assembler::q_literal(const Tok& t, unsigned s, bool& is_q, double& scaled) {
+bool Assembler::q_literal(const Tok& t, unsigned s, int64_t lo, int64_t hi, bool& is_q,
+                          FixedValue& q) {
   is_q = false;
   if (t.text.size() < 2) return true;
   char last = t.text.back();
@@ -401,26 +402,26 @@ bool Assembler::q_literal(const Tok& t, unsigned s, bool& is_q, double& scaled) 
   double v;
   if (!parse_real(t.text.substr(0, t.text.size() - 1), v)) return true;  // not a q literal
   is_q = true;
-  scaled = rne_real(std::ldexp(v, int(s)));
+  q = to_fixed(v, s, lo, hi);
   return true;
 }
 
 bool Assembler::value(const Tok& t, bool qfmt, unsigned s, int64_t lo, int64_t hi, int64_t& v) {
   bool is_q;
-  double sc = 0;
-  q_literal(t, s, is_q, sc);
+  FixedValue q;
+  q_literal(t, s, lo, hi, is_q, q);
   double r;
   if (!is_q && qfmt && parse_real(t.text, r)) {
     is_q = true;
-    sc = rne_real(std::ldexp(r, int(s)));
+    q = to_fixed(r, s, lo, hi);
   }
   if (is_q) {
-    if (!(sc >= double(lo) && sc <= double(hi))) {
+    if (!q.ok) {
       error(t.col, "value '" + t.text + "' out of range (raw " + std::to_string(lo) + ".." +
                        std::to_string(hi) + " at " + std::to_string(s) + " fractional bits)");
       return false;
     }
-    v = int64_t(sc);
+    v = q.raw;
     return true;
   }
   return eval_range(t, lo, hi, v, "value");
@@ -429,15 +430,15 @@ bool Assembler::value(const Tok& t, bool qfmt, unsigned s, int64_t lo, int64_t h
 bool Assembler::eval_imm(const Tok& t, uint16_t& v) {
   int64_t x;
   bool is_q;
-  double sc = 0;
-  q_literal(t, g_.frac_bits, is_q, sc);
+  FixedValue q;
+  q_literal(t, g_.frac_bits, -32768, 32767, is_q, q);
   if (is_q) {
-    if (!(sc >= -32768 && sc <= 32767)) {
+    if (!q.ok) {
       error(t.col, "fixed-point literal '" + t.text + "' out of range at " +
                        std::to_string(g_.frac_bits) + " fractional bits");
       return false;
     }
-    v = uint16_t(int16_t(sc));
+    v = uint16_t(int16_t(q.raw));
     return true;
   }
   if (!eval_range(t, -32768, 65535, x, "immediate")) return false;
@@ -836,12 +837,12 @@ bool Assembler::read_text_matrix(const std::string& path, bool qfmt, unsigned s,
           error(col, path + ":" + std::to_string(ln) + ": bad number '" + t.text + "'");
           return false;
         }
-        double sc = rne_real(std::ldexp(r, int(s)));
-        if (!(sc >= double(lo) && sc <= double(hi))) {
+        const FixedValue q = to_fixed(r, s, lo, hi);
+        if (!q.ok) {
           error(col, path + ":" + std::to_string(ln) + ": value '" + t.text + "' out of range");
           return false;
         }
-        v = int64_t(sc);
+        v = q.raw;
       } else {
         if (!parse_int_lit(t.text, neg, mag) || mag > (uint64_t(1) << 40)) {
           error(col, path + ":" + std::to_string(ln) + ": bad integer '" + t.text + "'");
@@ -939,13 +940,14 @@ void Assembler::dir_xbar(unsigned mcol, const std::vector<Tok>& toks) {
             std::vector<int64_t> row;
             for (size_t k = 0; ok && k < a.cols(); ++k) {
               double x = a.at(r, k);
-              double sc = qfmt ? rne_real(std::ldexp(x, int(s))) : x;
-              if (!(sc >= double(lo) && sc <= double(hi))) {
+              // format=q: converted like q literals; raw: the integer as is.
+              const FixedValue q = to_fixed(x, qfmt ? s : 0, lo, hi);
+              if (!q.ok) {
                 error(ft.col, "weight [" + std::to_string(r) + "][" + std::to_string(k) + "] = " +
                                   std::to_string(x) + " out of range");
                 ok = false;
               }
-              row.push_back(int64_t(sc));
+              row.push_back(q.raw);
             }
             mat.push_back(std::move(row));
           }
@@ -1122,14 +1124,14 @@ void Assembler::statement(const std::string& mnem_raw, unsigned mcol, const std:
     }
     int64_t v = 0;
     bool is_q;
-    double sc = 0;
-    q_literal(toks[1], g_.frac_bits, is_q, sc);
+    FixedValue q;
+    q_literal(toks[1], g_.frac_bits, -32768, 32767, is_q, q);
     if (is_q) {
-      if (!(sc >= -32768 && sc <= 32767)) {
+      if (!q.ok) {
         error(toks[1].col, "fixed-point literal out of range");
         return;
       }
-      v = int64_t(sc);
+      v = q.raw;
     } else if (!eval(toks[1], v, "value")) {
       return;
     }

@@ -60,6 +60,24 @@ void Crossbar::program(const int16_t* w, unsigned rows, unsigned cols, unsigned 
 
 void Crossbar::set_weight(unsigned i, unsigned j, int16_t w) { program(&w, 1, 1, i, j); }
 
+void Crossbar::write_weights32(const int32_t* w, unsigned rows, unsigned cols) {
+  std::vector<int16_t> w16(std::size_t(rows) * cols);
+  for (std::size_t k = 0; k < w16.size(); ++k) {
+    if (w[k] < -32768 || w[k] > 32767)
+      throw std::out_of_range("Crossbar::write_weights32: weight " + std::to_string(w[k]) +
+                              " does not fit int16");
+    w16[k] = static_cast<int16_t>(w[k]);
+  }
+  program(w16.data(), rows, cols);
+}
+
+void Crossbar::finish_run(ArrayEvents& ev) {
+  ev.adc_conversions += cnt_.adc_conversions;
+  ev.adc_clipped += cnt_.adc_clipped;
+  ev.out_saturations += cnt_.out_saturations;
+  reset_counters();
+}
+
 void Crossbar::ensure_planes() {
   if (!planes_dirty_ && planes_) return;
   const unsigned b = p_.bits_per_cell, S = p_.slices();

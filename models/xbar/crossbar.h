@@ -19,6 +19,7 @@
 #include <memory>
 #include <vector>
 
+#include "xbar/array.h"
 #include "xbar/fixed_point.h"
 #include "xbar/xbar_config.h"
 
@@ -35,37 +36,43 @@ struct XbarCounters {
   uint64_t adc_clipped = 0;      // sliced model only: conversions clamped at ADC full scale
 };
 
-class Crossbar {
+class Crossbar final : public MvmArray {
  public:
   // Validates p (std::invalid_argument); all weights 0.
   explicit Crossbar(const XbarParams& p);
-  ~Crossbar();
+  ~Crossbar() override;
   Crossbar(Crossbar&&) noexcept;
   Crossbar& operator=(Crossbar&&) noexcept;
   Crossbar(const Crossbar&) = delete;
   Crossbar& operator=(const Crossbar&) = delete;
 
-  const XbarParams& params() const { return p_; }
-  unsigned size() const { return X_; }
+  const XbarParams& params() const override { return p_; }
+  unsigned size() const override { return X_; }
   // Whether mvm()/mtvm() evaluate §2.9 (model sliced or lossy ADC).
-  bool sliced() const { return sliced_; }
+  bool sliced() const override { return sliced_; }
 
   // All weights 0.
-  void clear();
+  void clear() override;
   // Write a rows×cols row-major block (row stride ld, 0 = cols) at (row0, col0); other
   // weights keep their values. Throws std::out_of_range if the block leaves the array.
   void program(const int16_t* w, unsigned rows, unsigned cols, unsigned row0 = 0,
                unsigned col0 = 0, std::size_t ld = 0);
   void set_weight(unsigned i, unsigned j, int16_t w);
   int16_t weight(unsigned i, unsigned j) const { return colmaj_[std::size_t(j) * X_ + i]; }
+  // MvmArray: program(w, rows, cols) at (0, 0); write_weights32 takes int16-range values only.
+  void write_weights(const int16_t* w, unsigned rows, unsigned cols) override {
+    program(w, rows, cols);
+  }
+  void write_weights32(const int32_t* w, unsigned rows, unsigned cols) override;
+  int64_t weight_at(unsigned i, unsigned j) const override { return weight(i, j); }
   // CW[j] = sum_i W[i][j] and RW[i] = sum_j W[i][j] (computed when programmed).
   int64_t column_sum(unsigned j) const { return cw_[j]; }
   int64_t row_sum(unsigned i) const { return rw_[i]; }
 
   // y[j] = sat16(rne(sum_i W[i][j] x[i], f)), j < X. SAT (and a counter) per clamped word.
-  void mvm(const int16_t* x, int16_t* y, Flags& flags);
+  void mvm(const int16_t* x, int16_t* y, Flags& flags) override;
   // z[i] = sat16(rne(sum_j W[i][j] d[j], f)), i < X (rows and columns swap roles).
-  void mtvm(const int16_t* d, int16_t* z, Flags& flags);
+  void mtvm(const int16_t* d, int16_t* z, Flags& flags) override;
 
   void mvm_ideal(const int16_t* x, int16_t* y, Flags& flags);
   void mvm_sliced(const int16_t* x, int16_t* y, Flags& flags);
@@ -74,6 +81,7 @@ class Crossbar {
 
   const XbarCounters& counters() const { return cnt_; }
   void reset_counters() { cnt_ = XbarCounters{}; }
+  void finish_run(ArrayEvents& ev) override;
 
  private:
   void ensure_planes();

@@ -1,7 +1,5 @@
 #include "xbar/fixed_point.h"
 
-#include <cfenv>
-#include <cmath>
 #include <stdexcept>
 
 namespace pumavp::xbar {
@@ -15,16 +13,6 @@ int64_t rne_q(int64_t n, int64_t m) {
   if (2 * r > am || (2 * r == am && (q & 1))) ++q;
   const bool neg = (n < 0) != (m < 0);
   return neg ? -static_cast<int64_t>(q) : static_cast<int64_t>(q);
-}
-
-double rne_real(double x) {
-  // std::nearbyint honours the current rounding mode; the platform never changes it, but
-  // be explicit so a caller's fesetround cannot change LUT contents.
-  const int old = std::fegetround();
-  if (old != FE_TONEAREST) std::fesetround(FE_TONEAREST);
-  const double r = std::nearbyint(x);
-  if (old != FE_TONEAREST) std::fesetround(old);
-  return r;
 }
 
 }  // namespace pumavp::xbar

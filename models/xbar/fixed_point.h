@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "common/fixed_convert.h"
+
 namespace pumavp::xbar {
 
 // Sticky core flags (isa.md §2.7). Merged with |=; cleared at kernel start by the owner.
@@ -53,7 +55,8 @@ inline int64_t rne(int64_t v, unsigned s) {
 // |n|, |m| must be below 2^62.
 int64_t rne_q(int64_t n, int64_t m);
 
-// rne_real(x): nearest integer, ties to even (C nearbyint in the default rounding mode).
-double rne_real(double x);
+// rne_real(x): nearest integer, ties to even; the one definition (and the float-to-fixed
+// conversion to_fixed built on it) is in common/fixed_convert.h.
+using pumavp::rne_real;
 
 }  // namespace pumavp::xbar

@@ -36,17 +36,11 @@ LutSet::LutSet(unsigned frac_bits, unsigned lut_bits) : f_(frac_bits), L_(lut_bi
         tab_[t][idx] = -32768;  // domain entry: a DOM value, not a saturation
         continue;
       }
-      // rne_real(F(x_rep / 2^f) * 2^f), then sat16 (compare as doubles: may be +-inf).
-      const double v = rne_real(function(fn, xr / one) * one);
-      if (v > 32767.0) {
-        tab_[t][idx] = 32767;
-        satbit_[t][idx] = 1;
-      } else if (v < -32768.0) {
-        tab_[t][idx] = -32768;
-        satbit_[t][idx] = 1;
-      } else {
-        tab_[t][idx] = static_cast<int16_t>(v);
-      }
+      // rne_real(F(x_rep / 2^f) * 2^f), then sat16 (+-inf saturate too).
+      const FixedValue v = to_fixed(function(fn, xr / one), f_, -32768, 32767,
+                                    FixedOverflow::Saturate);
+      tab_[t][idx] = static_cast<int16_t>(v.raw);
+      satbit_[t][idx] = v.saturated ? 1 : 0;
     }
   }
 }

@@ -101,6 +101,20 @@ void Mcu::reset_counters() {
   cnt_.slice_clamps.assign(sl_.n, 0);
 }
 
+void Mcu::finish_run(ArrayEvents& ev) {
+  ev.adc_conversions += cnt_.adc_conversions;
+  ev.adc_clipped += cnt_.adc_clipped;
+  ev.out_saturations += cnt_.out_saturations;
+  ev.weight_clamps += cnt_.weight_clamps + cnt_.crs_clamps;
+  for (uint64_t k : cnt_.slice_clamps) ev.weight_clamps += k;
+  reset_counters();
+}
+
+void Mcu::write_weights(const int16_t* w, unsigned rows, unsigned cols) {
+  const std::vector<int32_t> w32(w, w + std::size_t(rows) * cols);
+  program(w32.data(), rows, cols);
+}
+
 void Mcu::set_canonical(std::size_t idx, int64_t wt) {
   wt_[idx] = wt;
   const std::size_t XX = std::size_t(X_) * X_;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "xbar/array.h"
 #include "xbar/crossbar.h"
 #include "xbar/fixed_point.h"
 #include "xbar/xbar_config.h"
@@ -62,26 +63,26 @@ struct McuCounters : XbarCounters {
   std::vector<uint64_t> slice_clamps;    // sliced OPA model: clamped digit updates per slice k
 };
 
-class Mcu {
+class Mcu final : public MvmArray {
  public:
   // Validates p and its PANTHER slicing; all weights 0, nothing pending.
   explicit Mcu(const XbarParams& p);
-  ~Mcu();
+  ~Mcu() override;
   Mcu(Mcu&&) noexcept;
   Mcu& operator=(Mcu&&) noexcept;
   Mcu(const Mcu&) = delete;
   Mcu& operator=(const Mcu&) = delete;
 
-  const XbarParams& params() const { return p_; }
+  const XbarParams& params() const override { return p_; }
   const PantherSlicing& slicing() const { return sl_; }
-  unsigned size() const { return X_; }
+  unsigned size() const override { return X_; }
   // Whether mvm()/mtvm() evaluate the bit-sliced model (model sliced, or some slice ADC
   // below its lossless width).
-  bool sliced() const { return sliced_; }
+  bool sliced() const override { return sliced_; }
   // Per-slice functional ADC width: adc_bits if set, else the slice's lossless width.
   unsigned adc_width(unsigned k) const;
 
-  void clear();  // all weights 0 (canonical digits 0), pending list and commit counter kept
+  void clear() override;  // all weights 0 (canonical digits 0), pending list and commit counter kept
   // Write an int32 row-major block (raw, fw = 2f fractional bits). Checks every value
   // first: any value outside [Wlo, Whi] throws WeightRangeError and changes nothing.
   void program(const int32_t* w, unsigned rows, unsigned cols, unsigned row0 = 0,
@@ -89,6 +90,12 @@ class Mcu {
   // Composed weight Wt = sum_k D_k << (k*p). Equals the programmed value after program()
   // and CRS; between them (sliced OPA) it may leave [Wlo, Whi].
   int64_t weight(unsigned i, unsigned j) const { return wt_[std::size_t(i) * X_ + j]; }
+  // MvmArray: program() at (0, 0); int16 values are taken as raw int32 weights.
+  void write_weights(const int16_t* w, unsigned rows, unsigned cols) override;
+  void write_weights32(const int32_t* w, unsigned rows, unsigned cols) override {
+    program(w, rows, cols);
+  }
+  int64_t weight_at(unsigned i, unsigned j) const override { return weight(i, j); }
   int32_t digit(unsigned k, unsigned i, unsigned j) const {
     return dig_[(std::size_t(k) * X_ + i) * X_ + j];
   }
@@ -96,34 +103,32 @@ class Mcu {
   int64_t row_sum(unsigned i) const { return rw_[i]; }
 
   // y[j] = sat16(rne(sum_i Wt[i][j] x[i], 2f)).
-  void mvm(const int16_t* x, int16_t* y, Flags& flags);
+  void mvm(const int16_t* x, int16_t* y, Flags& flags) override;
   // z[i] = sat16(rne(sum_j Wt[i][j] d[j], 2f)).
-  void mtvm(const int16_t* d, int16_t* z, Flags& flags);
+  void mtvm(const int16_t* d, int16_t* z, Flags& flags) override;
   void mvm_ideal(const int16_t* x, int16_t* y, Flags& flags);
   void mvm_sliced(const int16_t* x, int16_t* y, Flags& flags);
   void mtvm_ideal(const int16_t* d, int16_t* z, Flags& flags);
   void mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags);
 
   // OPA: append (x, delta) (X words each, copied) to the pending list.
-  void opa(const int16_t* x, const int16_t* delta);
-  std::size_t pending() const { return pend_x_.size() / X_; }
-  void discard_pending() { pend_x_.clear(); pend_d_.clear(); }
+  void opa(const int16_t* x, const int16_t* delta) override;
+  std::size_t pending() const override { return pend_x_.size() / X_; }
+  void discard_pending() override { pend_x_.clear(); pend_d_.clear(); }
 
-  struct CommitResult {
-    std::size_t pairs = 0;  // pairs applied
-    bool crs = false;       // the automatic CRS ran (charge t_rd + t_wr)
-  };
   // `halt`: apply the pending pairs in program order with panther.opa_model, clear the
   // list; if pairs > 0, count a commit and run CRS when the counter reaches crs_period
   // (then reset it).
-  CommitResult commit();
+  CommitResult commit() override;
   // Carry resolution on the committed weights: compose, clamp to [Wlo, Whi], canonical
   // digits. Pending pairs untouched.
-  void crs();
+  void crs() override;
   unsigned commit_counter() const { return commit_counter_; }
 
   const McuCounters& counters() const { return cnt_; }
   void reset_counters();
+  // Counters into `ev` (all weight clamps summed), then reset_counters().
+  void finish_run(ArrayEvents& ev) override;
 
  private:
   void set_canonical(std::size_t idx, int64_t wt);

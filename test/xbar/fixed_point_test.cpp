@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cfenv>
+#include <climits>
+#include <cstdint>
+#include <limits>
 #include <random>
 
+#include "common/fixed_convert.h"
 #include "xbar_test_util.h"
 
 using namespace pumavp::xbar;
@@ -106,4 +111,103 @@ TEST(XbarFixedPoint, FlagsMerge) {
   EXPECT_TRUE(a.sat && a.dz && !a.dom);
   EXPECT_TRUE(a.any());
   EXPECT_FALSE(Flags{}.any());
+}
+
+// --- to_fixed (common/fixed_convert.h): the one float-to-fixed conversion ---------------
+using pumavp::FixedOverflow;
+using pumavp::FixedValue;
+using pumavp::to_fixed;
+
+TEST(FixedConvert, TiesRoundToEven) {
+  // Raw 2.5 at 12 fractional bits gives 2 (not 3), raw 3.5 gives 4; the same for negatives.
+  EXPECT_EQ(to_fixed(2.5 / 4096, 12).raw, 2);
+  EXPECT_EQ(to_fixed(3.5 / 4096, 12).raw, 4);
+  EXPECT_EQ(to_fixed(-2.5 / 4096, 12).raw, -2);
+  EXPECT_EQ(to_fixed(-3.5 / 4096, 12).raw, -4);
+  EXPECT_EQ(to_fixed(0.5, 0).raw, 0);
+  EXPECT_EQ(to_fixed(1.5, 0).raw, 2);
+  EXPECT_EQ(to_fixed(2.5000001, 0).raw, 3);  // not a tie
+  // Saturate rounds the same way.
+  EXPECT_EQ(to_fixed(2.5 / 4096, 12, -32768, 32767, FixedOverflow::Saturate).raw, 2);
+}
+
+TEST(FixedConvert, ExactAndNegativeValues) {
+  const FixedValue a = to_fixed(1.5, 12);
+  EXPECT_TRUE(a.ok);
+  EXPECT_FALSE(a.saturated);
+  EXPECT_EQ(a.raw, 6144);
+  EXPECT_EQ(to_fixed(-1.25, 12).raw, -5120);
+  EXPECT_EQ(to_fixed(-0.0, 12).raw, 0);
+  EXPECT_EQ(to_fixed(-0.4 / 4096, 12).raw, 0);
+  EXPECT_EQ(to_fixed(-0.6 / 4096, 12).raw, -1);
+  // Integers at 0 fractional bits are taken as they are (raw .npy data, exec inputs).
+  EXPECT_EQ(to_fixed(-32768, 0).raw, -32768);
+  EXPECT_EQ(to_fixed(32767, 0).raw, 32767);
+}
+
+TEST(FixedConvert, RejectOutOfRange) {
+  // [-8, 8 - 2^-12] at f = 12: the ends are in range, one step beyond is not.
+  EXPECT_TRUE(to_fixed(-8.0, 12).ok);
+  EXPECT_EQ(to_fixed(-8.0, 12).raw, -32768);
+  EXPECT_TRUE(to_fixed(8.0 - 1.0 / 4096, 12).ok);
+  EXPECT_FALSE(to_fixed(8.0, 12).ok);
+  EXPECT_FALSE(to_fixed(-8.0 - 1.0 / 4096, 12).ok);
+  // 8 - 2^-13 rounds to 32768 (tie to even): out of range.
+  EXPECT_FALSE(to_fixed(8.0 - 1.0 / 8192, 12).ok);
+  EXPECT_FALSE(to_fixed(32768, 0).ok);
+  // Caller-chosen range (PANTHER weights: int32 at fw = 2f).
+  const FixedValue w = to_fixed(100.0, 24, INT32_MIN, INT32_MAX);
+  EXPECT_TRUE(w.ok);
+  EXPECT_EQ(w.raw, int64_t{100} << 24);
+  EXPECT_FALSE(to_fixed(128.0, 24, INT32_MIN, INT32_MAX).ok);
+  EXPECT_FALSE(to_fixed(4.0, 0, 0, 3).ok);
+  EXPECT_FALSE(to_fixed(8.0, 12).saturated);  // Reject never clamps
+}
+
+TEST(FixedConvert, SaturateClampsAndSays) {
+  const FixedValue hi = to_fixed(8.0, 12, -32768, 32767, FixedOverflow::Saturate);
+  EXPECT_TRUE(hi.ok);
+  EXPECT_TRUE(hi.saturated);
+  EXPECT_EQ(hi.raw, 32767);
+  const FixedValue lo = to_fixed(-9.0, 12, -32768, 32767, FixedOverflow::Saturate);
+  EXPECT_TRUE(lo.ok);
+  EXPECT_TRUE(lo.saturated);
+  EXPECT_EQ(lo.raw, -32768);
+  const FixedValue edge = to_fixed(-8.0, 12, -32768, 32767, FixedOverflow::Saturate);
+  EXPECT_FALSE(edge.saturated);
+  EXPECT_EQ(edge.raw, -32768);
+  EXPECT_EQ(to_fixed(5.0, 0, 0, 3, FixedOverflow::Saturate).raw, 3);
+}
+
+TEST(FixedConvert, InfinityAndNan) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_FALSE(to_fixed(inf, 12).ok);
+  EXPECT_FALSE(to_fixed(-inf, 12).ok);
+  const FixedValue pi = to_fixed(inf, 12, -32768, 32767, FixedOverflow::Saturate);
+  EXPECT_TRUE(pi.ok && pi.saturated);
+  EXPECT_EQ(pi.raw, 32767);
+  const FixedValue ni = to_fixed(-inf, 12, -32768, 32767, FixedOverflow::Saturate);
+  EXPECT_TRUE(ni.ok && ni.saturated);
+  EXPECT_EQ(ni.raw, -32768);
+  // A huge finite value overflows to inf when scaled: out of range, saturates likewise.
+  EXPECT_FALSE(to_fixed(1e308, 14).ok);
+  EXPECT_EQ(to_fixed(-1e308, 14, -32768, 32767, FixedOverflow::Saturate).raw, -32768);
+  // NaN is never a value, under either policy.
+  EXPECT_FALSE(to_fixed(nan, 12).ok);
+  const FixedValue n = to_fixed(nan, 12, -32768, 32767, FixedOverflow::Saturate);
+  EXPECT_FALSE(n.ok);
+  EXPECT_FALSE(n.saturated);
+}
+
+TEST(FixedConvert, IndependentOfTheRoundingMode) {
+  const int old = std::fegetround();
+  for (int mode : {FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO}) {
+    std::fesetround(mode);
+    EXPECT_EQ(to_fixed(2.5 / 4096, 12).raw, 2);
+    EXPECT_EQ(to_fixed(-2.5 / 4096, 12).raw, -2);
+    EXPECT_EQ(to_fixed(3.5 / 4096, 12).raw, 4);
+    EXPECT_EQ(std::fegetround(), mode);  // restored
+  }
+  std::fesetround(old);
 }

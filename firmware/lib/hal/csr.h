@@ -27,6 +27,19 @@ static inline void irq_global_enable(void) { csr_set(mstatus, MSTATUS_MIE_BIT); 
 static inline void irq_global_disable(void) { csr_clear(mstatus, MSTATUS_MIE_BIT); }
 static inline void wfi(void) { __asm__ volatile("wfi" ::: "memory"); }
 
+/* Mask machine interrupts (clear mstatus.MIE) and return the previous MIE bit for
+ * irq_restore(): the bracket around a WFI wait that must not take the interrupt it waits
+ * for. The mask goes in a register (csrc/csrs, not the immediate forms): libpuma's waits
+ * keep the instruction sequence, and so the host instruction counts, they always had. */
+static inline uint32_t irq_save(void) {
+  const uint32_t saved = csr_read(mstatus) & MSTATUS_MIE_BIT;
+  __asm__ volatile("csrc mstatus, %0" ::"r"(MSTATUS_MIE_BIT) : "memory");
+  return saved;
+}
+static inline void irq_restore(uint32_t saved) {
+  if (saved) __asm__ volatile("csrs mstatus, %0" ::"r"(MSTATUS_MIE_BIT) : "memory");
+}
+
 static inline uint64_t rdcycle64(void) {
   uint32_t hi, lo, hi2;
   do {

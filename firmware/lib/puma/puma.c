@@ -1,49 +1,35 @@
-/* libpuma — see puma.h. */
+/* libpuma — see puma.h. Register access, PLIC and CSR plumbing come from the HAL
+ * (hal/platform.h, hal/plic.h, hal/csr.h); this file only knows the accelerator's CSR block. */
 #include "puma.h"
 
-#define REG(off) (*(volatile uint32_t*)(uintptr_t)(PUMA_CSR_BASE + (off)))
-#define PLIC_REG(off) (*(volatile uint32_t*)(uintptr_t)(PUMA_PLIC_BASE + (off)))
-#define PLIC_PRIORITY(src) (4u * (src))
-#define PLIC_ENABLE0 0x2000u
-#define PLIC_THRESHOLD0 0x200000u
-#define PLIC_CLAIM0 0x200004u
+#include "hal/csr.h"
+#include "hal/platform.h"
+#include "hal/plic.h"
 
-#define MIP_MEIP (1u << 11)
-#define MSTATUS_MIE (1u << 3)
-
-static inline uint32_t csr_read_mstatus(void) {
-  uint32_t v;
-  __asm__ volatile("csrr %0, mstatus" : "=r"(v));
-  return v;
-}
-static inline void csr_clear_mstatus(uint32_t bits) { __asm__ volatile("csrc mstatus, %0" ::"r"(bits)); }
-static inline void csr_set_mstatus(uint32_t bits) { __asm__ volatile("csrs mstatus, %0" ::"r"(bits)); }
-static inline void csr_set_mie(uint32_t bits) { __asm__ volatile("csrs mie, %0" ::"r"(bits)); }
-static inline void wfi(void) { __asm__ volatile("wfi"); }
+#define REG(off) MMIO32(PUMA_CSR_BASE + (off))
 
 /* Route accelerator interrupts to this hart: PLIC source 1, priority 1, threshold 0, MEIE. */
 static void irq_setup(void) {
-  PLIC_REG(PLIC_PRIORITY(PUMA_PLIC_SOURCE)) = 1;
-  PLIC_REG(PLIC_ENABLE0) |= 1u << PUMA_PLIC_SOURCE;
-  PLIC_REG(PLIC_THRESHOLD0) = 0;
-  csr_set_mie(MIP_MEIP);
+  plic_set_priority(PLIC_SOURCE_ACCEL, 1);
+  plic_enable(PLIC_SOURCE_ACCEL);
+  plic_set_threshold(0);
+  csr_set(mie, MIE_MEIE);
 }
 
 /* Acknowledge: clear the device's IRQ_STATUS bits, then claim/complete at the PLIC. */
 static void irq_ack(uint32_t bits) {
   REG(PUMA_IRQ_STATUS) = bits;
   uint32_t id;
-  while ((id = PLIC_REG(PLIC_CLAIM0)) != 0) PLIC_REG(PLIC_CLAIM0) = id;
+  while ((id = plic_claim()) != 0) plic_complete(id);
 }
 
 /* Sleep (WFI) until (REG(reg) & mask) == 0. Global interrupts are masked meanwhile: WFI wakes
  * on a pending enabled interrupt whatever mstatus.MIE says, and the level-triggered line
  * cannot be lost between the test and the WFI. */
 static void sleep_while(uint32_t reg, uint32_t mask) {
-  const uint32_t saved = csr_read_mstatus() & MSTATUS_MIE;
-  csr_clear_mstatus(MSTATUS_MIE);
+  const uint32_t saved = irq_save();
   while (REG(reg) & mask) wfi();
-  if (saved) csr_set_mstatus(MSTATUS_MIE);
+  irq_restore(saved);
 }
 
 static void record_error(puma_dev_t* dev) {

@@ -19,14 +19,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hal/platform.h"
+#include "hal/plic.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define PUMA_CSR_BASE 0x40000000u
-#define PUMA_WINDOW_BASE 0x50000000u
-#define PUMA_PLIC_BASE 0x0C000000u
-#define PUMA_PLIC_SOURCE 1u
+/* Where the accelerator sits: the HAL's memory map (hal/platform.h, hal/plic.h). */
+#define PUMA_CSR_BASE ACCEL_CSR_BASE
+#define PUMA_WINDOW_BASE ACCEL_WINDOW_BASE
+#define PUMA_PLIC_BASE PLIC_BASE
+#define PUMA_PLIC_SOURCE PLIC_SOURCE_ACCEL
 
 /* CSR offsets */
 #define PUMA_ID 0x000u
