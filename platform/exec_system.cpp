@@ -5,10 +5,10 @@ namespace pumavp {
 using namespace sc_core;
 
 ExecSystem::ExecSystem(sc_module_name name, const PlatformConfig& cfg)
-    : sc_module(name),
+    : ExecSystemParts(cfg),
+      sc_module(name),
       bus("bus", sc_time(cfg.host.bus_ns, SC_NS)),
       dram("dram", uint64_t(cfg.host.dram_mib) << 20, sc_time(cfg.host.dram_ns, SC_NS), false),
-      accel(cfg, stats),
       driver("driver") {
   node::HostInterface& hi = accel.host_interface;
   bus.map(hi.csr, node::csr::kCsrBase, node::csr::kCsrBytes, "accel.csr");

@@ -20,17 +20,24 @@
 
 namespace pumavp {
 
-class ExecSystem : public sc_core::sc_module {
+// Built before the ExecSystem module itself, so that the accelerator sits at the top of the
+// SystemC hierarchy ("node", "accel") as in `pumavp run`: its SystemC names are its stats
+// paths and trace paths.
+struct ExecSystemParts {
+  explicit ExecSystemParts(const PlatformConfig& cfg) : accel(cfg, stats) {}
+  Stats stats;
+  Accelerator accel;
+};
+
+class ExecSystem : public ExecSystemParts, public sc_core::sc_module {
  public:
   static constexpr uint64_t kDramBase = 0x80000000;
 
   SC_HAS_PROCESS(ExecSystem);
   ExecSystem(sc_core::sc_module_name name, const PlatformConfig& cfg);
 
-  Stats stats;
   host::Bus bus;
   host::Dram dram;
-  Accelerator accel;
   AccelDriver driver;
   std::function<void(ExecSystem&)> script;
 

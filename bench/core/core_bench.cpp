@@ -12,7 +12,7 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "isa/assembler.h"
-#include "noc/run_monitor.h"
+#include "fabric/run_monitor.h"
 #include "tile/tile.h"
 #include "xbar/crossbar.h"
 
@@ -23,12 +23,13 @@ using namespace pumavp;
 constexpr int kLoop = 20000;  // MVMs per kernel run
 
 // SystemC elaborates once per process: one platform shared by every benchmark.
-struct Platform {
+// A module named "node": the tile is "node.tile0" (stats prefix as inside a Node).
+struct Platform : sc_core::sc_module {
   PlatformConfig cfg = default_config({"tile.cores=1", "node.tiles=1"});
   Stats stats;
-  noc::RunMonitor mon{"mon"};
+  fabric::RunMonitor mon{"mon"};
   tile::Tile tile{"tile0", cfg, 0, stats, mon};
-  Platform() { tile.noc_out.bind(tile.noc_in); }
+  Platform() : sc_core::sc_module("node") { tile.noc_out.bind(tile.noc_in); }
 
   void load(const std::string& pasm) {
     isa::Diagnostics diag;
@@ -42,7 +43,7 @@ struct Platform {
     tile.start();
     sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_SEC), sc_core::SC_EXIT_ON_STARVATION);
     tile.end_run();
-    return mon.status() == noc::RunStatus::Done;
+    return mon.status() == fabric::RunStatus::Done;
   }
 };
 

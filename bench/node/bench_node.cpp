@@ -111,7 +111,7 @@ isa::KernelImage assemble(node::Node& n, const std::string& text) {
   return *img;
 }
 
-double run(benchmark::State& st, Built& b, const isa::KernelImage& img, noc::RunStatus want,
+double run(benchmark::State& st, Built& b, const isa::KernelImage& img, fabric::RunStatus want,
            unsigned iters) {
   double total = 0;
   for (auto _ : st) {
@@ -123,7 +123,7 @@ double run(benchmark::State& st, Built& b, const isa::KernelImage& img, noc::Run
     }
     st.ResumeTiming();
     const auto t0 = std::chrono::steady_clock::now();
-    const noc::RunStatus s = b.node->run_standalone();
+    const fabric::RunStatus s = b.node->run_standalone();
     total += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (s != want) {
       st.SkipWithError(b.node->report().c_str());
@@ -140,7 +140,7 @@ void BM_RunOneActiveCore_OneTileNode(benchmark::State& st) {
   if (!g_one) return st.SkipWithError("build benchmark not run");
   const unsigned iters = static_cast<unsigned>(st.range(0));
   const auto img = assemble(*g_one->node, active_core_program(iters));
-  g_run_one[st.range(0)] = run(st, *g_one, img, noc::RunStatus::Done, iters);
+  g_run_one[st.range(0)] = run(st, *g_one, img, fabric::RunStatus::Done, iters);
 }
 BENCHMARK(BM_RunOneActiveCore_OneTileNode)->Arg(2000)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.5);
 
@@ -148,7 +148,7 @@ void BM_RunOneActiveCore_FullNodeOthersIdle(benchmark::State& st) {
   if (!g_full) return st.SkipWithError("build benchmark not run");
   const unsigned iters = static_cast<unsigned>(st.range(0));
   const auto img = assemble(*g_full->node, active_core_program(iters));
-  const double t = run(st, *g_full, img, noc::RunStatus::Done, iters);
+  const double t = run(st, *g_full, img, fabric::RunStatus::Done, iters);
   if (g_run_one.count(st.range(0))) st.counters["ratio_vs_1tile"] = t / g_run_one[st.range(0)];
 }
 BENCHMARK(BM_RunOneActiveCore_FullNodeOthersIdle)->Arg(2000)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.5);
@@ -158,7 +158,7 @@ void BM_RunOneActiveCore_FullNodeOthersBlocked(benchmark::State& st) {
   const unsigned iters = static_cast<unsigned>(st.range(0));
   const auto img = assemble(*g_full->node, blocked_cores_program(g_full->cfg, iters));
   // Ends in deadlock (code 8) once the active core halted: the others wait forever.
-  const double t = run(st, *g_full, img, noc::RunStatus::Error, iters);
+  const double t = run(st, *g_full, img, fabric::RunStatus::Error, iters);
   if (g_run_one.count(st.range(0))) st.counters["ratio_vs_1tile"] = t / g_run_one[st.range(0)];
 }
 BENCHMARK(BM_RunOneActiveCore_FullNodeOthersBlocked)->Arg(2000)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.5);

@@ -59,7 +59,7 @@ double run(benchmark::State& st) {
     if (!b.node->load(b.img).ok()) return st.SkipWithError("load failed"), 0.0;
     st.ResumeTiming();
     const auto t0 = std::chrono::steady_clock::now();
-    if (b.node->run_standalone() != noc::RunStatus::Done) return st.SkipWithError("run failed"), 0.0;
+    if (b.node->run_standalone() != fabric::RunStatus::Done) return st.SkipWithError("run failed"), 0.0;
     total += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   st.counters["instr_per_run"] = 4 * 5000 + 5;

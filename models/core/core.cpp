@@ -18,18 +18,49 @@ const char* core_state_name(CoreState s) {
 }
 
 Core::Core(sc_module_name name, const PlatformConfig& cfg, unsigned tile, unsigned core,
-           Stats& stats, noc::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts)
+           Stats& stats, fabric::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts)
     : sc_module(name),
       mem_socket("mem_socket"),
       cfg_(cfg),
-      exec_(cfg, tile, core, stats,
-            "node.tile" + std::to_string(tile) + ".core" + std::to_string(core), std::move(luts)),
+      exec_(cfg, tile, core, stats, this->name(), std::move(luts)),
       mon_(monitor),
-      handle_(monitor.add_unit(tile, core)),
+      handle_(monitor.add_unit(tile, core, this)),
       cycle_(cfg.cycle_ns(), SC_NS) {
   gp_.set_extension(&ext_);
   ext_.hook = this;
   SC_THREAD(thread);
+}
+
+std::string Core::load(const isa::KernelImage& img) {
+  const unsigned t = exec_.tile(), c = exec_.core();
+  if (const isa::Program* p = img.find_program(t, c)) {
+    std::string why;
+    if (!exec_.load_program(p->words, &why)) return why;
+  }
+  for (const isa::XbarWeights& xw : img.xbars) {
+    if (xw.tile != t || xw.core != c) continue;
+    if (exec_.panther()) {
+      std::string why;
+      if (!exec_.program_weights32(xw.mvmu, xw.rows, xw.cols, xw.w.data(), &why))
+        return "weights for MVMU " + std::to_string(xw.mvmu) + " of tile " + std::to_string(t) +
+               " core " + std::to_string(c) + ": " + why;
+      continue;
+    }
+    std::vector<int16_t> w(xw.w.size());
+    for (size_t i = 0; i < w.size(); ++i) {
+      if (xw.w[i] < -32768 || xw.w[i] > 32767) return "weight out of int16 range";
+      w[i] = static_cast<int16_t>(xw.w[i]);
+    }
+    if (!exec_.program_weights(xw.mvmu, xw.rows, xw.cols, w.data()))
+      return "weights for MVMU " + std::to_string(xw.mvmu) + " of tile " + std::to_string(t) +
+             " core " + std::to_string(c) + " out of range";
+  }
+  return "";
+}
+
+void Core::reset() {
+  exec_.clear_program();
+  exec_.clear_weights();
 }
 
 void Core::start() {
@@ -168,8 +199,8 @@ void Core::on_block(bool produce, unsigned addr, bool valid, uint16_t count) {
   block_addr_ = addr;
   block_valid_ = valid;
   block_count_ = count;
-  noc::BlockInfo bi;
-  bi.reason = produce ? noc::BlockReason::Produce : noc::BlockReason::Consume;
+  fabric::BlockInfo bi;
+  bi.reason = produce ? fabric::BlockReason::Produce : fabric::BlockReason::Consume;
   bi.pc = exec_.pc();
   bi.instr = exec_.word_at(bi.pc);
   bi.addr = addr;
@@ -184,14 +215,18 @@ void Core::on_unblock() {
   mon_.running(handle_);
 }
 
-void Core::attach_trace(const trace::Sinks& sinks, const std::string& path) {
-  tl_ = sinks.timeline;
-  it_ = sinks.itrace;
-  unit_ = path;
+void Core::attach_trace(const trace::Sinks& sinks) {
+  // Left out by the filter: empty sinks (which also detaches earlier ones).
+  const bool on = sinks.wants(path());
+  tl_ = on ? sinks.timeline : nullptr;
+  it_ = on ? sinks.itrace : nullptr;
+  unit_ = path();
   track_ = trace::Track{};
 }
 
-void Core::add_vcd(sc_trace_file* tf, const std::string& path) {
+void Core::add_vcd(sc_trace_file* tf, const trace::Filter& filter) {
+  const std::string path = name();
+  if (!filter.match(path)) return;
   sc_trace(tf, exec_.pc_ref(), path + ".pc");
   sc_trace(tf, state_code_, path + ".state", 3);
 }

@@ -8,9 +8,14 @@
 // shared-memory access that must wait on attributes.
 //
 // Shared memory: `mem_socket` (bind to the tile's SharedMemory::socket). load/store issue one
-// b_transport per access (tile/mem_extension.h conventions; store count in MemExtension).
+// b_transport per access (fabric/mem_extension.h conventions; store count in MemExtension).
 // While an access waits on attributes the core reports Blocked (first blocking word and its
 // attribute state) to the RunMonitor, Running again when granted.
+//
+// Unit lifecycle (fabric/unit.h): load (this core's program and crossbar weights from the
+// image), start, reset (program and weights cleared), attach_trace / add_vcd, and the text
+// of a blocked instruction for deadlock reports. Its SystemC name ("node.tile<t>.core<c>"
+// inside a node) is its stats prefix and trace path.
 //
 // Run control: `start()` (called by the Tile at kernel start) resets the architectural state
 // (isa.md §3.3) and runs the program until halt, an error (reported with
@@ -30,8 +35,10 @@
 #include "common/stats.h"
 #include "common/trace.h"
 #include "core/core_exec.h"
-#include "noc/run_monitor.h"
-#include "tile/mem_extension.h"
+#include "isa/kimage.h"
+#include "fabric/run_monitor.h"
+#include "fabric/unit.h"
+#include "fabric/mem_extension.h"
 
 namespace pumavp::core {
 
@@ -50,14 +57,14 @@ struct CoreStatus {
   uint16_t attr_count = 0;
 };
 
-class Core : public sc_core::sc_module, private tile::MemBlockHook {
+class Core : public sc_core::sc_module, public fabric::Unit, private fabric::MemBlockHook {
  public:
   SC_HAS_PROCESS(Core);
   tlm_utils::simple_initiator_socket<Core> mem_socket;
 
-  // Stats prefix "node.tile<t>.core<c>".
+  // Stats prefix = name() ("node.tile<t>.core<c>" inside a node).
   Core(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned tile, unsigned core,
-       Stats& stats, noc::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts = nullptr);
+       Stats& stats, fabric::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts = nullptr);
   ~Core() override { gp_.clear_extension(&ext_); }
 
   CoreExec& exec() { return exec_; }
@@ -67,20 +74,29 @@ class Core : public sc_core::sc_module, private tile::MemBlockHook {
   // Words of host input tensors (a load waiting on one counts as waiting for the host).
   void set_host_input_words(const std::vector<uint8_t>* mask) { host_input_ = mask; }
 
+  // ---- unit lifecycle (fabric::Unit) ----
+  const char* path() const override { return name(); }
+  // This core's program (core.imem_words at most) and the weights of its MVMUs.
+  std::string load(const isa::KernelImage& img) override;
   // Kernel start: takes effect in the core's thread (next delta).
-  void start();
+  void start() override;
+  // Program and weights cleared.
+  void reset() override;
+  std::string describe_instr(uint64_t instr) const override {
+    return exec_.program().describe_word(instr);
+  }
   CoreState state() const { return state_; }
   bool halted() const { return state_ == CoreState::Halted; }
   CoreStatus status() const;
   // Notified (SC_ZERO_TIME) when the core halts or stops with an error.
   const sc_core::sc_event& done_event() const { return done_ev_; }
 
-  // Observability (architecture.md §5). Timeline: one span per instruction on the track
-  // "tile<t>/core<c>" (name = mnemonic, cat = class, MVM spans carry "mvmus"); itrace: one
-  // line per instruction. VCD: "<path>.pc" and "<path>.state" (0 idle, 1 running,
-  // 2 blocked, 3 halted, 4 error). Call before the simulation starts.
-  void attach_trace(const trace::Sinks& sinks, const std::string& path);
-  void add_vcd(sc_core::sc_trace_file* tf, const std::string& path);
+  // Observability (architecture.md §5), when the filter matches path(). Timeline: one span
+  // per instruction on the track "tile<t>/core<c>" (name = mnemonic, cat = class, MVM spans
+  // carry "mvmus"); itrace: one line per instruction. VCD: "<path>.pc" and "<path>.state"
+  // (0 idle, 1 running, 2 blocked, 3 halted, 4 error). Call before the simulation starts.
+  void attach_trace(const trace::Sinks& sinks) override;
+  void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter) override;
 
  private:
   void thread();
@@ -95,7 +111,7 @@ class Core : public sc_core::sc_module, private tile::MemBlockHook {
 
   const PlatformConfig& cfg_;
   CoreExec exec_;
-  noc::RunMonitor& mon_;
+  fabric::RunMonitor& mon_;
   unsigned handle_;
   const std::vector<uint8_t>* host_input_ = nullptr;
   sc_core::sc_time cycle_;
@@ -113,7 +129,7 @@ class Core : public sc_core::sc_module, private tile::MemBlockHook {
   uint16_t block_count_ = 0;
   sc_core::sc_event start_ev_, done_ev_;
   tlm::tlm_generic_payload gp_;
-  tile::MemExtension ext_;
+  fabric::MemExtension ext_;
   unsigned char buf_[32];
 };
 

@@ -47,6 +47,7 @@ CoreExec::CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stat
       luts_(luts ? std::move(luts)
                  : std::make_shared<const xbar::LutSet>(cfg.numerics.frac_bits,
                                                         cfg.numerics.lut_bits)),
+      prog_(geo_),
       a_(cfg.operand_space(), 0),
       tmp1_(cfg.xbar.size),
       st_(stats, prefix) {
@@ -77,25 +78,7 @@ CoreExec::CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stat
 }
 
 bool CoreExec::load_program(const std::vector<uint64_t>& words, std::string* why) {
-  if (words.size() > cfg_.core.imem_words) {
-    if (why)
-      *why = "core program of " + std::to_string(words.size()) +
-             " instructions exceeds core.imem_words = " + std::to_string(cfg_.core.imem_words);
-    return false;
-  }
-  prog_.clear();
-  prog_.reserve(words.size());
-  for (uint64_t w : words) {
-    Slot s;
-    s.word = w;
-    auto d = isa::decode_core(w, geo_);
-    s.ok = d.ok();
-    s.in = d.instr;
-    s.err = d.error.code;
-    s.why = d.error.message;
-    prog_.push_back(std::move(s));
-  }
-  return true;
+  return prog_.load(words, cfg_.core.imem_words, why);
 }
 
 void CoreExec::clear_program() { prog_.clear(); }
@@ -142,28 +125,6 @@ void CoreExec::reset_run() {
   for (auto& a : arrays_)  // no PANTHER update pending (isa.md §3.3)
     if (a) a->discard_pending();
   rng_.reset(cfg_.numerics.rng_seed, tile_ * cfg_.tile.cores + core_);
-}
-
-const char* CoreExec::mnemonic_at(uint32_t pc) const {
-  if (pc >= prog_.size() || !prog_[pc].ok) return "illegal";
-  const char* n = isa::opcode_name(prog_[pc].in.opcode);
-  return n ? n : "illegal";
-}
-
-const char* CoreExec::class_at(uint32_t pc) const {
-  if (pc >= prog_.size() || !prog_[pc].ok) return "error";
-  return isa::opcode_class(prog_[pc].in.opcode);
-}
-
-std::string CoreExec::disasm_at(uint32_t pc) const {
-  if (pc >= prog_.size()) return "<pc out of range>";
-  const Slot& s = prog_[pc];
-  if (!s.ok) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, ".word 0x%016llx", static_cast<unsigned long long>(s.word));
-    return buf;
-  }
-  return isa::disassemble(s.in, geo_);
 }
 
 StepResult CoreExec::error(ErrorCode code, std::string msg) {
@@ -311,13 +272,13 @@ uint64_t CoreExec::commit_panther() {
 }
 
 StepResult CoreExec::step() {
-  if (pc_ >= prog_.size())
+  const auto* s = prog_.fetch(pc_);
+  if (!s)
     return error(ErrorCode::AddressRange,
                  "PC " + std::to_string(pc_) + " out of range: end of program (" +
                      std::to_string(prog_.size()) + " instructions) reached without halt");
-  const Slot& s = prog_[pc_];
-  if (!s.ok) return error(s.err, "illegal instruction: " + s.why);
-  const isa::CoreInstr& in = s.in;
+  if (!s->ok) return error(s->err, "illegal instruction: " + s->why);
+  const isa::CoreInstr& in = s->in;
   ++st_.instructions;
   if (uint64_t* c = st_.per_opcode[static_cast<unsigned>(in.opcode)]) ++*c;
   st_.energy.add(Component::Control, e_fetch_);

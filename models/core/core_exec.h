@@ -20,6 +20,7 @@
 
 #include "common/config.h"
 #include "common/stats.h"
+#include "fabric/program_memory.h"
 #include "xbar/array.h"
 #include "xbar/fixed_point.h"
 #include "xbar/lut.h"
@@ -112,12 +113,13 @@ class CoreExec {
   void finish_run();
 
   uint32_t pc() const { return pc_; }
-  uint64_t word_at(uint32_t pc) const { return pc < prog_.size() ? prog_[pc].word : 0; }
-  std::string disasm_at(uint32_t pc) const;
+  uint64_t word_at(uint32_t pc) const { return prog_.word_at(pc); }
+  std::string disasm_at(uint32_t pc) const { return prog_.disasm_at(pc); }
   // Base mnemonic ("mvm", "alu", "load", ...) and instruction class ("mvm", "vfu", "sfu",
   // "mem", "control") at pc, for traces.
-  const char* mnemonic_at(uint32_t pc) const;
-  const char* class_at(uint32_t pc) const;
+  const char* mnemonic_at(uint32_t pc) const { return prog_.mnemonic_at(pc); }
+  const char* class_at(uint32_t pc) const { return prog_.class_at(pc); }
+  const fabric::ProgramMemory<isa::CoreInstr>& program() const { return prog_; }
   const uint32_t& pc_ref() const { return pc_; }
   uint8_t flags() const {
     return static_cast<uint8_t>((flags_.sat ? kFlagSat : 0) | (flags_.dz ? kFlagDz : 0) |
@@ -130,13 +132,6 @@ class CoreExec {
   CoreStats& stats() { return st_; }
 
  private:
-  struct Slot {
-    uint64_t word = 0;
-    isa::CoreInstr in;
-    bool ok = false;
-    isa::ErrorCode err = isa::ErrorCode::None;
-    std::string why;
-  };
   StepResult error(isa::ErrorCode code, std::string msg);
   uint64_t exec_alu(const isa::CoreInstr& in, bool imm);
   void exec_mvm(uint8_t mask, unsigned filter, unsigned stride);
@@ -150,7 +145,7 @@ class CoreExec {
   unsigned tile_, core_;
   unsigned X_, M_, K_, f_;
   std::shared_ptr<const xbar::LutSet> luts_;
-  std::vector<Slot> prog_;
+  fabric::ProgramMemory<isa::CoreInstr> prog_;
   bool panther_;
   // One array per MVMU (xbar::make_array: an Mcu with PANTHER, else a Crossbar), created on
   // first use (programming or first product) so that a large node whose cores hold no

@@ -3,17 +3,17 @@
 namespace pumavp::noc {
 
 Mesh::Mesh(sc_core::sc_module_name name, const PlatformConfig& cfg, Stats& stats,
-           RunMonitor* monitor, const std::string& stats_prefix)
+           fabric::RunMonitor* monitor)
     : sc_core::sc_module(name), geo_(cfg) {
   const unsigned nr = geo_.grid_routers();
   routers_.reserve(nr);
   for (unsigned r = 0; r < nr; ++r)
-    routers_.push_back(std::make_unique<MeshRouter>(("router" + std::to_string(r)).c_str(), cfg,
-                                                    r, stats, monitor, stats_prefix));
+    routers_.push_back(std::make_unique<MeshRouter>(("r" + std::to_string(r)).c_str(), cfg, r,
+                                                    stats, monitor));
   nis_.reserve(geo_.tiles);
   for (unsigned t = 0; t < geo_.tiles; ++t)
     nis_.push_back(std::make_unique<NetworkInterface>(("ni" + std::to_string(t)).c_str(), cfg, t,
-                                                      stats, monitor, stats_prefix));
+                                                      stats, monitor, this->name()));
   // Router-to-router links (each direction is its own socket pair).
   for (unsigned r = 0; r < nr; ++r) {
     MeshRouter& a = *routers_[r];
@@ -51,8 +51,16 @@ bool Mesh::moving() const {
 size_t Mesh::flush() {
   size_t n = 0;
   for (auto& ni : nis_) n += ni->flush();
-  for (auto& r : routers_) r->reset();
+  for (auto& r : routers_) n += r->end_run();
   return n;
+}
+
+void Mesh::attach_trace(const trace::Sinks& sinks) {
+  for (auto& r : routers_) r->attach_trace(sinks);
+}
+
+void Mesh::add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter) {
+  for (auto& r : routers_) r->add_vcd(tf, filter);
 }
 
 }  // namespace pumavp::noc

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "noc/packet.h"
+#include "fabric/packet.h"
 
 namespace pumavp::noc {
 
@@ -46,7 +46,7 @@ unsigned MeshGeometry::local_ports(unsigned r) const {
 }
 
 MeshRouter::MeshRouter(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned id,
-                       Stats& stats, RunMonitor* monitor, const std::string& stats_prefix)
+                       Stats& stats, fabric::RunMonitor* monitor)
     : sc_core::sc_module(name),
       geo_(cfg),
       id_(id),
@@ -78,7 +78,7 @@ MeshRouter::MeshRouter(sc_core::sc_module_name name, const PlatformConfig& cfg, 
     in_[p] = std::make_unique<TargetSocket>(("in_" + pn).c_str());
     in_[p]->register_b_transport(this, &MeshRouter::b_transport, static_cast<int>(p));
     out_[p] = std::make_unique<InitSocket>(("out_" + pn).c_str());
-    const std::string base = stats_prefix + ".r" + std::to_string(id) + "." + pn;
+    const std::string base = std::string(this->name()) + "." + pn;
     links_[p].flits = &stats.counter(base + ".flits");
     links_[p].busy_cycles = &stats.counter(base + ".busy_cycles");
   }
@@ -95,7 +95,7 @@ unsigned MeshRouter::route(unsigned dst_tile) const {
   return kLocal0 + (dst_tile - r * geo_.concentration);
 }
 
-void MeshRouter::trace_link(Link& link, const NocPacket& pkt, unsigned port,
+void MeshRouter::trace_link(Link& link, const fabric::NocPacket& pkt, unsigned port,
                             const sc_core::sc_time& start, unsigned flits) {
   const double a = start.to_seconds() * 1e9, d = (cycle_ * static_cast<double>(flits)).to_seconds() * 1e9;
   char name[32], args[64];
@@ -107,7 +107,8 @@ void MeshRouter::trace_link(Link& link, const NocPacket& pkt, unsigned port,
             "packet", link.track, a);
 }
 
-void MeshRouter::attach_trace(const trace::Sinks& sinks, const std::string& path) {
+void MeshRouter::attach_trace(const trace::Sinks& sinks) {
+  const std::string path = name();
   tl_ = sinks.timeline;
   for (unsigned p = 0; p < links_.size(); ++p) {
     links_[p].track = trace::Track{};
@@ -115,7 +116,8 @@ void MeshRouter::attach_trace(const trace::Sinks& sinks, const std::string& path
   }
 }
 
-void MeshRouter::add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter, const std::string& path) {
+void MeshRouter::add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter) {
+  const std::string path = name();
   for (unsigned p = 0; p < links_.size(); ++p) {
     const std::string lp = path + "." + mesh_port_name(p);
     if (!has_port(p) || !filter.match(lp)) continue;
@@ -132,7 +134,7 @@ void MeshRouter::reset() {
 }
 
 void MeshRouter::b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
-  const NocPacket* pkt = packet_of(gp);
+  const fabric::NocPacket* pkt = fabric::packet_of(gp);
   if (!pkt || pkt->dst_tile >= geo_.tiles) {
     // Only the NetworkInterface injects packets and it checks the destination: anything
     // else is a wiring bug.

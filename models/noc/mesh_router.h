@@ -17,8 +17,9 @@
 // packets for that link wait until it is released (back-pressure), and the link stays
 // busy at least until the moment the blocked packet was accepted.
 //
-// Counters in Stats, per output link: "<prefix>.r<id>.<port>.flits" and ".busy_cycles"
-// (port = N, E, S, W, L0, L1, ...).
+// Counters in Stats, per output link: "<name>.<port>.flits" and ".busy_cycles" (port = N, E,
+// S, W, L0, L1, ...), name = the router's SystemC name ("node.noc.r<id>" inside a node).
+// Unit lifecycle (fabric/unit.h): end_run / reset clear the link state; attach_trace, add_vcd.
 #pragma once
 
 #include <memory>
@@ -33,8 +34,9 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "common/trace.h"
-#include "noc/packet.h"
-#include "noc/run_monitor.h"
+#include "fabric/packet.h"
+#include "fabric/run_monitor.h"
+#include "fabric/unit.h"
 
 namespace pumavp::noc {
 
@@ -62,13 +64,13 @@ struct MeshGeometry {
   unsigned local_ports(unsigned r) const;
 };
 
-class MeshRouter : public sc_core::sc_module {
+class MeshRouter : public sc_core::sc_module, public fabric::Unit {
  public:
   using TargetSocket = tlm_utils::simple_target_socket_tagged<MeshRouter>;
   using InitSocket = tlm_utils::simple_initiator_socket_tagged<MeshRouter>;
 
   MeshRouter(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned id,
-             Stats& stats, RunMonitor* monitor, const std::string& stats_prefix = "node.noc");
+             Stats& stats, fabric::RunMonitor* monitor);
 
   unsigned id() const { return id_; }
   unsigned num_ports() const { return static_cast<unsigned>(in_.size()); }
@@ -88,24 +90,31 @@ class MeshRouter : public sc_core::sc_module {
     trace::Track track;
   };
   const Link& link(unsigned p) const { return links_.at(p); }
-  // Clears busy-until times and held flags (node reset between runs).
-  void reset();
+  // ---- unit lifecycle (fabric::Unit) ----
+  const char* path() const override { return name(); }
+  // Clear busy-until times and held flags (Mesh::flush, between runs).
+  size_t end_run() override {
+    reset();
+    return 0;
+  }
+  void reset() override;
   // Observability: one timeline track per output link ("noc" / "r<id>.<port>") with a span
-  // per packet crossing it (flow steps; the flow ends on the local port); VCD of the links'
-  // cumulative "<path>.<port>.flits" and ".busy_cycles".
-  void attach_trace(const trace::Sinks& sinks, const std::string& path);
-  void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter, const std::string& path);
+  // per packet crossing it (flow steps; the flow ends on the local port) for the links whose
+  // "<path>.<port>" matches the filter; VCD of the links' cumulative "<path>.<port>.flits"
+  // and ".busy_cycles".
+  void attach_trace(const trace::Sinks& sinks) override;
+  void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter) override;
 
  private:
   void b_transport(int port, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
-  void trace_link(Link& link, const NocPacket& pkt, unsigned port, const sc_core::sc_time& start,
+  void trace_link(Link& link, const fabric::NocPacket& pkt, unsigned port, const sc_core::sc_time& start,
                   unsigned flits);
 
   MeshGeometry geo_;
   unsigned id_;
   unsigned flit_bits_;
   sc_core::sc_time cycle_, router_delay_, link_delay_;
-  RunMonitor* monitor_;
+  fabric::RunMonitor* monitor_;
   trace::Timeline* tl_ = nullptr;
   std::vector<std::unique_ptr<TargetSocket>> in_;
   std::vector<std::unique_ptr<InitSocket>> out_;

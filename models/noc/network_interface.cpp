@@ -6,7 +6,7 @@
 namespace pumavp::noc {
 
 NetworkInterface::NetworkInterface(sc_core::sc_module_name name, const PlatformConfig& cfg,
-                                   unsigned tile, Stats& stats, RunMonitor* monitor,
+                                   unsigned tile, Stats& stats, fabric::RunMonitor* monitor,
                                    const std::string& stats_prefix)
     : sc_core::sc_module(name),
       tile_in("tile_in"),
@@ -51,15 +51,15 @@ size_t NetworkInterface::flush() {
   popped_.notify(sc_core::SC_ZERO_TIME);
   if (in_chain_) {
     in_chain_ = false;
-    gp_.clear_extension<NocPacketExt>();
+    gp_.clear_extension<fabric::NocPacketExt>();
     thread_.reset();  // unwinds the stuck chain; restarts waiting for new packets
   }
   return n;
 }
 
 void NetworkInterface::tile_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
-  const NocPacket* p = packet_of(gp);
-  if (!p || p->width == 0 || p->width > kMaxPacketWords) {
+  const fabric::NocPacket* p = fabric::packet_of(gp);
+  if (!p || p->width == 0 || p->width > fabric::kMaxPacketWords) {
     gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
   }
@@ -111,7 +111,7 @@ void NetworkInterface::inject_thread() {
     const unsigned flits = e.ext.pkt.flits(flit_bits_);
     if (e.ext.pkt.dst_tile != tile_)  // own-tile packets do not use the injection link
       inject_free_ = sc_core::sc_time_stamp() + cycle_ * static_cast<double>(flits);
-    make_payload(gp, e.ext);
+    fabric::make_payload(gp, e.ext);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     in_chain_ = true;
     const sc_core::sc_time injected = sc_core::sc_time_stamp();
@@ -135,12 +135,12 @@ void NetworkInterface::router_b_transport(tlm::tlm_generic_payload& gp, sc_core:
 }
 
 void NetworkInterface::deliver(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
-  NocPacket* p = packet_of(gp);
+  fabric::NocPacket* p = fabric::packet_of(gp);
   if (!p) {
     std::cerr << "pumavp: internal error in " << name() << ": payload without a NoC packet\n";
     std::abort();
   }
-  SendTracker* tracker = p->tracker;
+  fabric::SendTracker* tracker = p->tracker;
   // A packet waiting at a full FIFO is not activity (deadlock detection, isa.md §6).
   if (monitor_) monitor_->activity_end();
   gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);

@@ -1,6 +1,6 @@
 // pumavp::noc::NetworkInterface — the network side of one tile: injection queue towards
 // the mesh and delivery into the tile's receive FIFOs (isa.md §5, §8.1; contract in
-// noc/packet.h).
+// fabric/packet.h).
 //
 // Sockets:
 //   tile_in     target     <- tile's noc_out (send hand-off; blocks while the injection
@@ -30,8 +30,8 @@
 
 #include "common/config.h"
 #include "common/stats.h"
-#include "noc/packet.h"
-#include "noc/run_monitor.h"
+#include "fabric/packet.h"
+#include "fabric/run_monitor.h"
 
 namespace pumavp::noc {
 
@@ -39,13 +39,13 @@ namespace pumavp::noc {
 // the packet, the time it entered the network (left the injection queue) and the time it
 // was accepted into the destination FIFO.
 using PacketObserver =
-    std::function<void(const NocPacket&, const sc_core::sc_time&, const sc_core::sc_time&)>;
+    std::function<void(const fabric::NocPacket&, const sc_core::sc_time&, const sc_core::sc_time&)>;
 
 class NetworkInterface : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(NetworkInterface);
   NetworkInterface(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned tile,
-                   Stats& stats, RunMonitor* monitor, const std::string& stats_prefix = "node.noc");
+                   Stats& stats, fabric::RunMonitor* monitor, const std::string& stats_prefix);
 
   tlm_utils::simple_target_socket<NetworkInterface> tile_in;
   tlm_utils::simple_initiator_socket<NetworkInterface> to_router;
@@ -54,7 +54,7 @@ class NetworkInterface : public sc_core::sc_module {
 
   // The payload may still point at a queued packet's extension when the simulation ends
   // with a packet stuck in the network: detach it before the payload is destroyed.
-  ~NetworkInterface() override { gp_.clear_extension<NocPacketExt>(); }
+  ~NetworkInterface() override { gp_.clear_extension<fabric::NocPacketExt>(); }
 
   unsigned tile() const { return tile_; }
   // Observer shared by the mesh (may be null / empty).
@@ -77,7 +77,7 @@ class NetworkInterface : public sc_core::sc_module {
 
  private:
   struct Entry {
-    NocPacketExt ext;
+    fabric::NocPacketExt ext;
     sc_core::sc_time handoff;
   };
   void tile_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -94,7 +94,7 @@ class NetworkInterface : public sc_core::sc_module {
   unsigned flit_bits_;
   sc_core::sc_time cycle_;
   double noc_word_pj_;
-  RunMonitor* monitor_;
+  fabric::RunMonitor* monitor_;
   const PacketObserver* observer_ = nullptr;
   tlm::tlm_generic_payload gp_;
   std::deque<Entry> queue_;

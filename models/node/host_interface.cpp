@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "tile/mem_extension.h"
+#include "fabric/mem_extension.h"
 
 namespace pumavp::node {
 
@@ -177,12 +177,12 @@ void HostInterface::do_run() {
     if (abort_requested_ && node_.busy()) node_.abort("aborted by the host (CTRL.ABORT)");
   }
   c_cycles_ += static_cast<uint64_t>((sc_time_stamp() - t0) / sc_time(cfg_.cycle_ns(), SC_NS));
-  if (node_.status() == noc::RunStatus::Done) {
+  if (node_.status() == fabric::RunStatus::Done) {
     csr_.clear_error_code();
     set_status(csr::ST_DONE, csr::ST_BUSY | csr::ST_ERROR);
     csr_.raise(csr::IRQ_DONE);
   } else {
-    const noc::RunError& e = node_.error();
+    const fabric::RunError& e = node_.error();
     if (e.has_unit) set_error(e.code ? e.code : 10, e.tile, e.core, e.pc, e.message);
     else set_error(e.code ? e.code : 10, -1, -1, -1, e.message);
     set_status(csr::ST_ERROR, csr::ST_BUSY | csr::ST_DONE);
@@ -235,10 +235,10 @@ void HostInterface::window_b_transport(tlm_generic_payload& gp, sc_time& delay) 
   }
   while (loading_) wait(load_done_ev_);  // host accesses wait while a LOAD runs
   const uint32_t dctrl = csr_.value(csr::DMA_CTRL);
-  tile::MemExtension ext;
+  fabric::MemExtension ext;
   ext.count = static_cast<uint16_t>((dctrl >> 8) & 0xFFu);  // 0 acts as 1
   ext.peek = (dctrl & csr::DMA_PEEK) != 0;
-  tile::MemExtension* prev = gp.get_extension<tile::MemExtension>();
+  fabric::MemExtension* prev = gp.get_extension<fabric::MemExtension>();
   if (prev) gp.clear_extension(prev);
   gp.set_extension(&ext);
   node_port->b_transport(gp, delay);

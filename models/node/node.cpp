@@ -5,7 +5,7 @@
 
 #include "isa/encoding.h"
 #include "xbar/lut.h"
-#include "tile/mem_extension.h"
+#include "fabric/mem_extension.h"
 
 namespace pumavp::node {
 
@@ -20,7 +20,7 @@ Node::Node(sc_module_name name, const PlatformConfig& cfg, Stats& stats)
       mem_access_(sc_time(cfg.cycle_ns(), SC_NS) * static_cast<double>(cfg.lat.mem_access)),
       c_runs_(stats.counter("node.runs")),
       c_discarded_(stats.counter("node.discarded_packets")) {
-  mesh_ = std::make_unique<noc::Mesh>("mesh", cfg_, stats, &monitor_, "node.noc");
+  mesh_ = std::make_unique<noc::Mesh>("noc", cfg_, stats, &monitor_);
   // One set of function tables for the whole node (same numerics everywhere).
   auto luts = std::make_shared<const xbar::LutSet>(cfg_.numerics.frac_bits, cfg_.numerics.lut_bits);
   tiles_.reserve(cfg_.node.tiles);
@@ -34,6 +34,8 @@ Node::Node(sc_module_name name, const PlatformConfig& cfg, Stats& stats)
     host_init_.push_back(std::make_unique<HostInit>(("host_to_tile" + std::to_string(t)).c_str()));
     host_init_.back()->bind(tl.memory().socket);
   }
+  for (auto& t : tiles_) units_.push_back(t.get());
+  units_.push_back(mesh_.get());
   host_socket.register_b_transport(this, &Node::host_b_transport);
   host_socket.register_transport_dbg(this, &Node::host_transport_dbg);
 
@@ -89,7 +91,7 @@ bool Node::start() {
   cleaned_ = false;
   discarded_ = 0;
   monitor_.start();
-  for (auto& t : tiles_) t->start();
+  for (fabric::Unit* u : units_) u->start();
   t_start_ = sc_time_stamp();
   t_end_ = SC_ZERO_TIME;
   ++c_runs_;
@@ -104,9 +106,9 @@ void Node::reset() {
   const bool was_busy = busy();
   if (was_busy) monitor_.stop(0, "reset");  // end_method flushes the mesh (process context)
   for (auto& t : tiles_) t->reset();
-  if (!was_busy) {
+  if (!was_busy) {  // nothing can be stuck in the network: flush it now
     cleanup_run();
-    mesh_->flush();
+    mesh_->reset();
   }
   monitor_.reset();
   loaded_ = false;
@@ -119,8 +121,7 @@ void Node::cleanup_run() {
   cleaned_ = true;
   t_end_ = sc_time_stamp();
   size_t dropped = 0;
-  for (auto& t : tiles_) dropped += t->end_run();
-  dropped += mesh_->flush();
+  for (fabric::Unit* u : units_) dropped += u->end_run();  // tiles, then the network
   discarded_ = dropped;
   c_discarded_ += dropped;
   if (dropped)
@@ -140,13 +141,13 @@ void Node::end_method() {
 
 // ---------------------------------------------------------------- standalone run
 
-noc::RunStatus Node::run_standalone(const sc_time& limit) {
+fabric::RunStatus Node::run_standalone(const sc_time& limit) {
   if (sc_get_status() == SC_ELABORATION) sc_start(SC_ZERO_TIME);
   if (!start()) return monitor_.status();
   pause_on_end_ = true;
   const sc_time t0 = sc_time_stamp();
   const bool bounded = limit != sc_max_time();
-  while (monitor_.status() == noc::RunStatus::Running) {
+  while (monitor_.status() == fabric::RunStatus::Running) {
     if (bounded) {
       const sc_time elapsed = sc_time_stamp() - t0;
       if (elapsed >= limit) {
@@ -157,10 +158,10 @@ noc::RunStatus Node::run_standalone(const sc_time& limit) {
     } else {
       sc_start();
     }
-    if (monitor_.status() != noc::RunStatus::Running) break;
+    if (monitor_.status() != fabric::RunStatus::Running) break;
     if (!sc_pending_activity()) {
       monitor_.check_starved();  // only units waiting for host input are left
-      if (monitor_.status() == noc::RunStatus::Running) {
+      if (monitor_.status() == fabric::RunStatus::Running) {
         // Nothing can ever happen again and no unit is blocked on anything we track:
         // an internal inconsistency; report it as a deadlock rather than hang.
         monitor_.fail_global(static_cast<unsigned>(isa::ErrorCode::Deadlock),
@@ -178,71 +179,32 @@ noc::RunStatus Node::run_standalone(const sc_time& limit) {
 // ---------------------------------------------------------------- reports
 
 static std::string unit_name(unsigned tile, unsigned core) {
-  std::string s = "tile " + std::to_string(tile);
-  if (core == noc::kTileUnit)
-    s += " tile unit";
-  else
-    s += " core " + std::to_string(core);
-  return s;
+  return fabric::UnitId{static_cast<uint16_t>(tile), static_cast<uint8_t>(core)}.describe();
 }
 
-std::string Node::describe_unit(const noc::UnitRecord& u) const {
-  std::ostringstream os;
-  os << unit_name(u.tile, u.core) << ": pc " << u.block.pc << ": ";
-  if (u.core == noc::kTileUnit) {
-    auto d = isa::decode_tile(u.block.instr, geo_);
-    if (d.ok())
-      os << isa::disassemble(d.instr);
-    else {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, ".word 0x%016llx", static_cast<unsigned long long>(u.block.instr));
-      os << buf;
-    }
-  } else {
-    auto d = isa::decode_core(u.block.instr, geo_);
-    if (d.ok())
-      os << isa::disassemble(d.instr, geo_);
-    else {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, ".word 0x%016llx", static_cast<unsigned long long>(u.block.instr));
-      os << buf;
-    }
-  }
-  os << " -- waits: " << noc::block_reason_name(u.block.reason);
-  switch (u.block.reason) {
-    case noc::BlockReason::Consume:
-    case noc::BlockReason::Produce:
-      os << " at word " << u.block.addr << " (valid=" << (u.block.attr_valid ? 1 : 0)
-         << ", count=" << u.block.attr_count << ")";
-      if (u.block.host_input) os << ", a host input";
-      break;
-    case noc::BlockReason::FifoEmpty:
-      os << " FIFO " << u.block.addr;
-      break;
-    default:
-      break;
-  }
-  return os.str();
+std::string Node::describe_unit(const fabric::UnitRecord& u) const {
+  return unit_name(u.tile, u.core) + ": " +
+         (u.unit ? u.unit->describe_blocked(u.block) : fabric::describe_block(u.block, "?"));
 }
 
 std::string Node::report() const {
   std::ostringstream os;
   switch (monitor_.status()) {
-    case noc::RunStatus::Idle: os << "node idle"; break;
-    case noc::RunStatus::Running: os << "node running"; break;
-    case noc::RunStatus::Done: os << "node done"; break;
-    case noc::RunStatus::Error: os << "node error"; break;
+    case fabric::RunStatus::Idle: os << "node idle"; break;
+    case fabric::RunStatus::Running: os << "node running"; break;
+    case fabric::RunStatus::Done: os << "node done"; break;
+    case fabric::RunStatus::Error: os << "node error"; break;
   }
-  if (monitor_.status() == noc::RunStatus::Done || monitor_.status() == noc::RunStatus::Error)
+  if (monitor_.status() == fabric::RunStatus::Done || monitor_.status() == fabric::RunStatus::Error)
     os << " after " << (t_end_ - t_start_).to_string();
   os << "\n";
-  const noc::RunError& e = monitor_.error();
+  const fabric::RunError& e = monitor_.error();
   if (e.code) {
     os << "error " << e.code << ": " << e.message;
     if (e.has_unit) os << " [" << unit_name(e.tile, e.core) << ", pc " << e.pc << "]";
     os << "\n";
   }
-  for (const noc::UnitRecord& u : monitor_.blocked_units()) os << "  " << describe_unit(u) << "\n";
+  for (const fabric::UnitRecord& u : monitor_.blocked_units()) os << "  " << describe_unit(u) << "\n";
   if (discarded_) os << "warning: " << discarded_ << " packet(s) discarded at the end of the run\n";
   return os.str();
 }
@@ -292,7 +254,7 @@ void Node::idle_access(tlm::tlm_generic_payload& gp, unsigned t, unsigned word, 
     for (unsigned i = 0; i < n; ++i)
       w[i] = static_cast<int16_t>(static_cast<uint16_t>(p[2 * i] | (p[2 * i + 1] << 8)));
     uint16_t count = 1;
-    tile::MemExtension* ext = nullptr;
+    fabric::MemExtension* ext = nullptr;
     gp.get_extension(ext);
     if (ext && ext->count) count = ext->count;
     gp.set_response_status(m.host_write(word, w, count) ? tlm::TLM_OK_RESPONSE
@@ -321,7 +283,7 @@ void Node::idle_access(tlm::tlm_generic_payload& gp, unsigned t, unsigned word, 
 void Node::host_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   unsigned t, word, n;
   if (!decode_host(gp, t, word, n)) return;
-  tile::MemExtension* ext = nullptr;
+  fabric::MemExtension* ext = nullptr;
   gp.get_extension(ext);
   const bool peek = gp.is_read() && ext && ext->peek;
   if (!busy() || peek) {
@@ -351,16 +313,12 @@ unsigned Node::host_transport_dbg(tlm::tlm_generic_payload& gp) {
 }
 
 void Node::attach_trace(const trace::Sinks& sinks) {
-  for (unsigned t = 0; t < tiles_.size(); ++t) tiles_[t]->attach_trace(sinks, "node.tile" + std::to_string(t));
-  for (unsigned r = 0; r < mesh_->num_routers(); ++r)
-    mesh_->router(r).attach_trace(sinks, "node.noc.r" + std::to_string(r));
+  for (fabric::Unit* u : units_) u->attach_trace(sinks);
 }
 
 void Node::add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter) {
   if (filter.match("node.status")) sc_core::sc_trace(tf, monitor_.status_ref(), "node.status", 2);
-  for (unsigned t = 0; t < tiles_.size(); ++t) tiles_[t]->add_vcd(tf, filter, "node.tile" + std::to_string(t));
-  for (unsigned r = 0; r < mesh_->num_routers(); ++r)
-    mesh_->router(r).add_vcd(tf, filter, "node.noc.r" + std::to_string(r));
+  for (fabric::Unit* u : units_) u->add_vcd(tf, filter);
 }
 
 }  // namespace pumavp::node

@@ -1,8 +1,11 @@
 // pumavp::node::Node — the accelerator node: tiles + mesh NoC + run control with deadlock
 // detection (isa.md §5, §6, §11; architecture.md §2, §2.3 host window, §2.5 errors).
 //
-// Structure: `node` contains `monitor` (noc::RunMonitor), `mesh` (noc::Mesh: W x H routers
-// and one NetworkInterface per tile) and `tile<t>` (tile::Tile). Built from PlatformConfig.
+// Structure: `node` contains `monitor` (fabric::RunMonitor), `noc` (noc::Mesh: W x H routers
+// `noc.r<r>` and one NetworkInterface `noc.ni<t>` per tile) and `tile<t>` (tile::Tile). Built
+// from PlatformConfig. Tiles and mesh are units (fabric/unit.h) holding the cores, tile units
+// and routers; the node iterates over them. Every SystemC name is also the stats prefix and
+// trace path of its module ("node.tile3.core1", "node.noc.r5").
 //
 // Usage (standalone, e.g. tests, `pumavp exec`):
 //   pumavp::Stats stats;
@@ -17,7 +20,7 @@
 //
 // Host window (`host_socket`, architecture.md §2.3): byte address tile*0x10000 + 2*word,
 // 2..32 bytes (1..16 words), even address and length, within one tile's memory; otherwise
-// TLM_ADDRESS_ERROR_RESPONSE / TLM_BURST_ERROR_RESPONSE. A tile::MemExtension on the payload
+// TLM_ADDRESS_ERROR_RESPONSE / TLM_BURST_ERROR_RESPONSE. A fabric::MemExtension on the payload
 // supplies the consumer count of a write (0 acts as 1) and `peek` for reads. While a run is in
 // progress an access obeys the attribute buffer and may block (producer/consumer, isa.md §6);
 // otherwise a write replaces the words (valid with its count) and a read of a word that is
@@ -43,7 +46,8 @@
 #include "isa/geometry.h"
 #include "isa/kimage.h"
 #include "noc/mesh.h"
-#include "noc/run_monitor.h"
+#include "fabric/run_monitor.h"
+#include "fabric/unit.h"
 #include "node/node_control.h"
 #include "tile/tile.h"
 
@@ -65,7 +69,7 @@ class Node : public sc_core::sc_module, public NodeControl {
   unsigned num_tiles() const { return static_cast<unsigned>(tiles_.size()); }
   tile::Tile& tile(unsigned t) { return *tiles_.at(t); }
   noc::Mesh& mesh() { return *mesh_; }
-  noc::RunMonitor& monitor() { return monitor_; }
+  fabric::RunMonitor& monitor() { return monitor_; }
 
   // ---- commands ----
   // Validates `img` completely (isa::validate_for_platform) before touching any state, then
@@ -85,9 +89,9 @@ class Node : public sc_core::sc_module, public NodeControl {
   void reset() override;
 
   // ---- status ----
-  bool busy() const override { return monitor_.status() == noc::RunStatus::Running; }
-  noc::RunStatus status() const override { return monitor_.status(); }
-  const noc::RunError& error() const override { return monitor_.error(); }
+  bool busy() const override { return monitor_.status() == fabric::RunStatus::Running; }
+  fabric::RunStatus status() const override { return monitor_.status(); }
+  const fabric::RunError& error() const override { return monitor_.error(); }
   // Notified when a run ends (done or error), after the node's end-of-run clean-up (one delta
   // after status() changed; not notified if a new run was started within that delta).
   const sc_core::sc_event& end_event() const override { return end_ev_; }
@@ -105,7 +109,7 @@ class Node : public sc_core::sc_module, public NodeControl {
   // for host input is declared when the simulation runs out of events), or until `limit`
   // of simulated time has passed (then the run is aborted, code 10). Call from sc_main
   // (outside any process). Returns the final status.
-  noc::RunStatus run_standalone(const sc_core::sc_time& limit = sc_core::sc_max_time());
+  fabric::RunStatus run_standalone(const sc_core::sc_time& limit = sc_core::sc_max_time());
 
   // ---- observability (architecture.md §5); call before the simulation starts ----
   // Hooks every tile, core, unit and router link whose path ("node.tile3.core1",
@@ -134,13 +138,14 @@ class Node : public sc_core::sc_module, public NodeControl {
                    bool peek);
   void end_method();
   void cleanup_run();
-  std::string describe_unit(const noc::UnitRecord& u) const;
+  std::string describe_unit(const fabric::UnitRecord& u) const;
 
   const PlatformConfig cfg_;
   isa::Geometry geo_;
-  noc::RunMonitor monitor_;
+  fabric::RunMonitor monitor_;
   std::unique_ptr<noc::Mesh> mesh_;
   std::vector<std::unique_ptr<tile::Tile>> tiles_;
+  std::vector<fabric::Unit*> units_;  // the tiles, then the mesh
   std::vector<std::unique_ptr<HostInit>> host_init_;
   bool loaded_ = false;
   bool pause_on_end_ = false;

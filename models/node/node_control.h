@@ -11,7 +11,7 @@
 
 #include "common/stats.h"
 #include "isa/kimage.h"
-#include "noc/run_monitor.h"
+#include "fabric/run_monitor.h"
 
 namespace pumavp::node {
 
@@ -42,8 +42,8 @@ class NodeControl {
   virtual void abort(const std::string& why) = 0;
   virtual void reset() = 0;
   virtual bool busy() const = 0;
-  virtual noc::RunStatus status() const = 0;
-  virtual const noc::RunError& error() const = 0;
+  virtual fabric::RunStatus status() const = 0;
+  virtual const fabric::RunError& error() const = 0;
   // Notified when a run ends (done or error), after the end-of-run clean-up.
   virtual const sc_core::sc_event& end_event() const = 0;
   virtual NodePerf perf() const = 0;

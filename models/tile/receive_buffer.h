@@ -8,12 +8,12 @@
 
 #include <systemc>
 
-#include "noc/packet.h"
+#include "fabric/packet.h"
 
 namespace pumavp::tile {
 
 struct ReceivedPacket {
-  noc::NocPacket pkt;
+  fabric::NocPacket pkt;
   sc_core::sc_time visible_at;  // a receive must not take it earlier
 };
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "tile/mem_extension.h"
+#include "fabric/mem_extension.h"
 
 namespace pumavp::tile {
 
@@ -25,16 +25,15 @@ void bytes_to_words(const unsigned char* b, unsigned n, int16_t* w) {
 }
 }  // namespace
 
-SharedMemory::SharedMemory(sc_module_name name, const PlatformConfig& cfg, Stats& stats,
-                           const std::string& stats_prefix)
+SharedMemory::SharedMemory(sc_module_name name, const PlatformConfig& cfg, Stats& stats)
     : sc_module(name),
       socket("socket"),
       cfg_(cfg),
       mem_(cfg.tile.shared_mem_words()),
       lat_ticks_((sc_time(cfg.cycle_ns(), SC_NS) * cfg.lat.mem_access).value()),
       ports_(std::max(1u, cfg.tile.mem_ports)),
-      c_accesses_(stats.counter(stats_prefix + ".accesses")),
-      c_waits_(stats.counter(stats_prefix + ".blocked_accesses")) {
+      c_accesses_(stats.counter(std::string(this->name()) + ".accesses")),
+      c_waits_(stats.counter(std::string(this->name()) + ".blocked_accesses")) {
   socket.register_b_transport(this, &SharedMemory::b_transport);
   socket.register_transport_dbg(this, &SharedMemory::transport_dbg);
 }
@@ -82,7 +81,7 @@ void SharedMemory::b_transport(int id, tlm::tlm_generic_payload& gp, sc_time& de
     return;
   }
   const unsigned addr = static_cast<unsigned>(byte_addr / 2);
-  MemExtension* ext = nullptr;
+  fabric::MemExtension* ext = nullptr;
   gp.get_extension(ext);
   const bool produce = gp.is_write();
   if (!produce && !gp.is_read()) {

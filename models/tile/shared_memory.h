@@ -3,7 +3,7 @@
 //
 // Every initiator (cores, tile control unit, host interface) binds to `socket` (a multi
 // passthrough target socket; the binding order gives the initiator index used for the
-// round-robin grant order and in status reports). Payload conventions: tile/mem_extension.h.
+// round-robin grant order and in status reports). Payload conventions: fabric/mem_extension.h.
 //
 // Timing: each access of <= 16 words occupies one of `tile.mem_ports` ports for
 // `lat.mem_access` cycles. Ports are modelled as reserved intervals ("busy-until" generalised
@@ -31,7 +31,7 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "tile/attribute_memory.h"
-#include "tile/mem_extension.h"
+#include "fabric/mem_extension.h"
 
 namespace pumavp::tile {
 
@@ -49,8 +49,8 @@ class SharedMemory : public sc_core::sc_module {
  public:
   tlm_utils::multi_passthrough_target_socket<SharedMemory> socket;
 
-  SharedMemory(sc_core::sc_module_name name, const PlatformConfig& cfg, Stats& stats,
-               const std::string& stats_prefix);
+  // Stats: "<name()>.accesses", "<name()>.blocked_accesses".
+  SharedMemory(sc_core::sc_module_name name, const PlatformConfig& cfg, Stats& stats);
 
   unsigned words() const { return mem_.size(); }
   const AttributeMemory& state() const { return mem_; }
@@ -91,7 +91,7 @@ class SharedMemory : public sc_core::sc_module {
     bool done = false;
     bool failed = false;
     uint64_t t_end = 0;
-    MemBlockHook* hook = nullptr;
+    fabric::MemBlockHook* hook = nullptr;
     sc_core::sc_event* ev = nullptr;  // per-initiator member event (never on a thread stack)
   };
   sc_core::sc_event& event_for(int id);

@@ -5,7 +5,7 @@ namespace pumavp::tile {
 using namespace sc_core;
 
 Tile::Tile(sc_module_name name, const PlatformConfig& cfg, unsigned index, Stats& stats,
-           noc::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts)
+           fabric::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts)
     : sc_module(name),
       noc_out("noc_out"),
       noc_in("noc_in"),
@@ -15,11 +15,10 @@ Tile::Tile(sc_module_name name, const PlatformConfig& cfg, unsigned index, Stats
       fifos_(cfg.tile.num_fifos, cfg.tile.fifo_depth),
       fifo_pushed_(cfg.tile.num_fifos),
       host_input_(cfg.tile.shared_mem_words(), 0),
-      c_overflows_(stats.counter("node.tile" + std::to_string(index) + ".fifo_overflows")) {
+      c_overflows_(stats.counter(std::string(this->name()) + ".fifo_overflows")) {
   if (!luts)
     luts = std::make_shared<const xbar::LutSet>(cfg.numerics.frac_bits, cfg.numerics.lut_bits);
-  mem_ = std::make_unique<SharedMemory>("mem", cfg, stats,
-                                        "node.tile" + std::to_string(index) + ".mem");
+  mem_ = std::make_unique<SharedMemory>("mem", cfg, stats);
   for (unsigned c = 0; c < cfg.tile.cores; ++c) {
     cores_.push_back(std::make_unique<core::Core>(("core" + std::to_string(c)).c_str(), cfg,
                                                   index, c, stats, monitor, luts));
@@ -37,6 +36,8 @@ Tile::Tile(sc_module_name name, const PlatformConfig& cfg, unsigned index, Stats
   unit_->mem_socket.bind(mem_->socket);
   unit_->noc_out.bind(noc_out);
   noc_in.register_b_transport(this, &Tile::noc_b_transport);
+  for (auto& c : cores_) units_.push_back(c.get());
+  units_.push_back(unit_.get());
 
   SC_METHOD(halted_method);
   sensitive << unit_->halted_event();
@@ -46,36 +47,13 @@ Tile::Tile(sc_module_name name, const PlatformConfig& cfg, unsigned index, Stats
 
 std::string Tile::load(const isa::KernelImage& img) {
   reset();
-  for (auto& c : cores_) {
-    const isa::Program* p = img.find_program(index_, c->exec().core());
-    std::string why;
-    if (p && !c->exec().load_program(p->words, &why)) return why;
-  }
-  if (const isa::Program* p = img.find_program(index_, isa::kTileUnit)) {
-    std::string why;
-    if (!unit_->load_program(p->words, &why)) return why;
-  }
-  for (const isa::XbarWeights& xw : img.xbars) {
-    if (xw.tile != index_) continue;
-    if (xw.core >= cores_.size())
+  for (const isa::XbarWeights& xw : img.xbars)
+    if (xw.tile == index_ && xw.core >= cores_.size())
       return "weights for core " + std::to_string(xw.core) + " of tile " +
              std::to_string(index_) + ": no such core";
-    if (cores_[xw.core]->exec().panther()) {
-      std::string why;
-      if (!cores_[xw.core]->exec().program_weights32(xw.mvmu, xw.rows, xw.cols, xw.w.data(),
-                                                     &why))
-        return "weights for MVMU " + std::to_string(xw.mvmu) + " of tile " +
-               std::to_string(index_) + " core " + std::to_string(xw.core) + ": " + why;
-      continue;
-    }
-    std::vector<int16_t> w(xw.w.size());
-    for (size_t i = 0; i < w.size(); ++i) {
-      if (xw.w[i] < -32768 || xw.w[i] > 32767) return "weight out of int16 range";
-      w[i] = static_cast<int16_t>(xw.w[i]);
-    }
-    if (!cores_[xw.core]->exec().program_weights(xw.mvmu, xw.rows, xw.cols, w.data()))
-      return "weights for MVMU " + std::to_string(xw.mvmu) + " of tile " +
-             std::to_string(index_) + " core " + std::to_string(xw.core) + " out of range";
+  for (fabric::Unit* u : units_) {
+    const std::string why = u->load(img);
+    if (!why.empty()) return why;
   }
   const unsigned words = mem_->words();
   for (const isa::DataBlock& d : img.data) {
@@ -98,12 +76,7 @@ void Tile::reset() {
   tracker_.reset();
   preloads_.clear();
   std::fill(host_input_.begin(), host_input_.end(), 0);
-  for (auto& c : cores_) {
-    c->exec().clear_program();
-    c->exec().clear_weights();
-  }
-  unit_->clear_program();
-  unit_->kick();
+  for (fabric::Unit* u : units_) u->reset();
   ++run_gen_;
   fifo_popped_.notify(SC_ZERO_TIME);  // release deliveries blocked on a full FIFO
 }
@@ -115,17 +88,17 @@ void Tile::start() {
   mem_->start_run(preloads_);
   fifos_.clear();
   tracker_.reset();
-  for (auto& c : cores_) c->start();
-  unit_->start();
+  for (fabric::Unit* u : units_) u->start();
 }
 
 size_t Tile::end_run() {
   mem_->abort_waiters();
   mem_->end_run();
-  unit_->kick();
+  size_t dropped = 0;
+  for (fabric::Unit* u : units_) dropped += u->end_run();
   ++run_gen_;
   fifo_popped_.notify(SC_ZERO_TIME);
-  return fifos_.clear();
+  return dropped + fifos_.clear();
 }
 
 bool Tile::all_halted() const {
@@ -140,8 +113,8 @@ void Tile::halted_method() {
 }
 
 void Tile::noc_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
-  const noc::NocPacket* p = noc::packet_of(gp);
-  if (!p || p->width == 0 || p->width > noc::kMaxPacketWords) {
+  const fabric::NocPacket* p = fabric::packet_of(gp);
+  if (!p || p->width == 0 || p->width > fabric::kMaxPacketWords) {
     gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
   }
@@ -180,27 +153,17 @@ void Tile::noc_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-void Tile::attach_trace(const trace::Sinks& sinks, const std::string& path) {
-  // Modules the filter leaves out get empty sinks (which also detaches earlier ones).
-  const trace::Sinks none;
-  unit_->attach_trace(sinks.wants(path + ".unit") ? sinks : none, path + ".unit");
-  for (unsigned c = 0; c < cores_.size(); ++c) {
-    const std::string cp = path + ".core" + std::to_string(c);
-    cores_[c]->attach_trace(sinks.wants(cp) ? sinks : none, cp);
-  }
+void Tile::attach_trace(const trace::Sinks& sinks) {
+  for (fabric::Unit* u : units_) u->attach_trace(sinks);
 }
 
-void Tile::add_vcd(sc_trace_file* tf, const trace::Filter& filter, const std::string& path) {
+void Tile::add_vcd(sc_trace_file* tf, const trace::Filter& filter) {
+  const std::string path = name();
   if (filter.match(path + ".fifo_occupancy")) sc_trace(tf, fifos_.occupancy(), path + ".fifo_occupancy");
-  if (filter.match(path + ".unit")) {
-    sc_trace(tf, unit_->pc_ref(), path + ".unit.pc");
-    sc_trace(tf, unit_->packets_sent(), path + ".unit.packets_sent");
-    sc_trace(tf, unit_->packets_received(), path + ".unit.packets_received");
-  }
-  for (unsigned c = 0; c < cores_.size(); ++c) {
-    const std::string cp = path + ".core" + std::to_string(c);
-    if (filter.match(cp)) cores_[c]->add_vcd(tf, cp);
-  }
+  // The tile unit's signals first, then the cores' (the declaration order of the waveform
+  // file, which fixes its signal identifiers).
+  unit_->add_vcd(tf, filter);
+  for (auto& c : cores_) c->add_vcd(tf, filter);
 }
 
 }  // namespace pumavp::tile

@@ -3,13 +3,14 @@
 //
 // Sockets:
 //   noc_out  initiator : outgoing packets (bind to the tile's NetworkInterface::tile_in, or in
-//                        tests straight to another tile's noc_in); contract in noc/packet.h
+//                        tests straight to another tile's noc_in); contract in fabric/packet.h
 //   noc_in   target    : incoming packets into the receive FIFOs (NetworkInterface::to_tile)
 //   memory().socket    : the shared memory's multi target socket; the cores and the tile unit
 //                        are bound at construction (indices 0..cores-1 and cores); the node
 //                        binds its host-interface initiator next.
 //
-// Node API:
+// Node API (the unit lifecycle of fabric/unit.h: the tile is a unit holding its cores and
+// tile control unit, and forwards each call to them in that order):
 //   load(image)      LOAD: clears memory/FIFOs, programs this tile's units, weights, keeps
 //                    the `.data` preloads and the input-tensor word map. The image must have
 //                    been validated (isa::validate_for_platform); returns "" or an error.
@@ -20,6 +21,8 @@
 //                    the end for host-write tracking; returns packets still queued (discarded)
 //   reset()          power-on state (memories, attributes, FIFOs, programs, weights cleared).
 //   all_halted(), all_halted_event(), core_status(i), unit pc, memory() host access.
+// Names: the tile's SystemC name ("node.tile<t>" inside a node) is the stats prefix and trace
+// path of everything in it ("<name>.mem", "<name>.core<c>", "<name>.unit").
 #pragma once
 
 #include <cstdint>
@@ -35,15 +38,16 @@
 #include "common/stats.h"
 #include "core/core.h"
 #include "isa/kimage.h"
-#include "noc/packet.h"
-#include "noc/run_monitor.h"
+#include "fabric/packet.h"
+#include "fabric/run_monitor.h"
+#include "fabric/unit.h"
 #include "tile/receive_buffer.h"
 #include "tile/shared_memory.h"
 #include "tile/tile_control_unit.h"
 
 namespace pumavp::tile {
 
-class Tile : public sc_core::sc_module {
+class Tile : public sc_core::sc_module, public fabric::Unit {
  public:
   SC_HAS_PROCESS(Tile);
   tlm::tlm_initiator_socket<> noc_out;
@@ -51,7 +55,7 @@ class Tile : public sc_core::sc_module {
 
   // `luts` may be shared by all tiles of a node (same numerics); created if null.
   Tile(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned index, Stats& stats,
-       noc::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts = nullptr);
+       fabric::RunMonitor& monitor, std::shared_ptr<const xbar::LutSet> luts = nullptr);
 
   unsigned index() const { return index_; }
   unsigned num_cores() const { return static_cast<unsigned>(cores_.size()); }
@@ -59,12 +63,16 @@ class Tile : public sc_core::sc_module {
   TileControlUnit& unit() { return *unit_; }
   SharedMemory& memory() { return *mem_; }
   ReceiveBuffer& fifos() { return fifos_; }
-  noc::SendTracker& tracker() { return tracker_; }
+  fabric::SendTracker& tracker() { return tracker_; }
 
-  std::string load(const isa::KernelImage& img);
-  void start();
-  size_t end_run();
-  void reset();
+  // Cores, then the tile control unit (construction and monitor-handle order).
+  const std::vector<fabric::Unit*>& units() const { return units_; }
+
+  const char* path() const override { return name(); }
+  std::string load(const isa::KernelImage& img) override;
+  void start() override;
+  size_t end_run() override;
+  void reset() override;
 
   bool all_halted() const;
   const sc_core::sc_event& all_halted_event() const { return all_halted_ev_; }
@@ -75,8 +83,8 @@ class Tile : public sc_core::sc_module {
   // ".unit.packets_sent", ".unit.packets_received", the cores' pc/state. Values are sampled at
   // the end of each simulated time step: under temporal decoupling a packet pushed and popped
   // within one step does not show in fifo_occupancy (the timeline trace has every push/pop).
-  void attach_trace(const trace::Sinks& sinks, const std::string& path);
-  void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter, const std::string& path);
+  void attach_trace(const trace::Sinks& sinks) override;
+  void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter) override;
 
  private:
   void noc_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -84,16 +92,17 @@ class Tile : public sc_core::sc_module {
 
   const PlatformConfig& cfg_;
   unsigned index_;
-  noc::RunMonitor& mon_;
+  fabric::RunMonitor& mon_;
   std::unique_ptr<SharedMemory> mem_;
   std::vector<std::unique_ptr<core::Core>> cores_;
   ReceiveBuffer fifos_;
   std::vector<sc_core::sc_event> fifo_pushed_;
   sc_core::sc_event fifo_popped_;
-  noc::SendTracker tracker_;
+  fabric::SendTracker tracker_;
   std::vector<uint8_t> host_input_;
   std::vector<SharedMemory::Preload> preloads_;
   std::unique_ptr<TileControlUnit> unit_;
+  std::vector<fabric::Unit*> units_;
   sc_core::sc_event all_halted_ev_;
   uint64_t run_gen_ = 0;  // bumped at start / end_run / reset: stale blocked deliveries drop
   uint64_t& c_overflows_;

@@ -12,7 +12,7 @@ using isa::ErrorCode;
 using isa::Opcode;
 
 TileControlUnit::TileControlUnit(sc_module_name name, const PlatformConfig& cfg, unsigned tile,
-                                 Stats& stats, noc::RunMonitor& monitor, Links links)
+                                 Stats& stats, fabric::RunMonitor& monitor, Links links)
     : sc_module(name),
       mem_socket("mem_socket"),
       noc_out("noc_out"),
@@ -20,14 +20,15 @@ TileControlUnit::TileControlUnit(sc_module_name name, const PlatformConfig& cfg,
       geo_(isa::geometry_from_config(cfg)),
       tile_(tile),
       mon_(monitor),
-      handle_(monitor.add_unit(tile, noc::kTileUnit)),
+      handle_(monitor.add_unit(tile, fabric::kTileUnit, this)),
       links_(std::move(links)),
+      prog_(geo_),
       cycle_(cfg.cycle_ns(), SC_NS),
-      energy_(stats.ledger("node.tile" + std::to_string(tile) + ".unit")),
-      c_instr_(stats.counter("node.tile" + std::to_string(tile) + ".unit.instructions")),
-      c_sent_(stats.counter("node.tile" + std::to_string(tile) + ".unit.packets_sent")),
-      c_received_(stats.counter("node.tile" + std::to_string(tile) + ".unit.packets_received")),
-      c_busy_(stats.counter("node.tile" + std::to_string(tile) + ".unit.cycles_busy")) {
+      energy_(stats.ledger(this->name())),
+      c_instr_(stats.counter(std::string(this->name()) + ".instructions")),
+      c_sent_(stats.counter(std::string(this->name()) + ".packets_sent")),
+      c_received_(stats.counter(std::string(this->name()) + ".packets_received")),
+      c_busy_(stats.counter(std::string(this->name()) + ".cycles_busy")) {
   mem_ext_.hook = this;
   mem_gp_.set_extension(&mem_ext_);
   SC_THREAD(thread);
@@ -39,35 +40,24 @@ TileControlUnit::~TileControlUnit() {
 }
 
 bool TileControlUnit::load_program(const std::vector<uint64_t>& words, std::string* why) {
-  if (words.size() > cfg_.tile.imem_words) {
-    if (why)
-      *why = "tile program of " + std::to_string(words.size()) +
-             " instructions exceeds tile.imem_words = " + std::to_string(cfg_.tile.imem_words);
-    return false;
-  }
-  prog_.clear();
-  for (uint64_t w : words) {
-    Slot s;
-    s.word = w;
-    auto d = isa::decode_tile(w, geo_);
-    s.ok = d.ok();
-    s.in = d.instr;
-    s.err = d.error.code;
-    s.why = d.error.message;
-    prog_.push_back(std::move(s));
-  }
-  return true;
+  return prog_.load(words, cfg_.tile.imem_words, why);
 }
 
-std::string TileControlUnit::disasm_at(uint32_t pc) const {
-  if (pc >= prog_.size()) return "<pc out of range>";
-  const Slot& s = prog_[pc];
-  if (!s.ok) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, ".word 0x%016llx", static_cast<unsigned long long>(s.word));
-    return buf;
-  }
-  return isa::disassemble(s.in);
+std::string TileControlUnit::load(const isa::KernelImage& img) {
+  std::string why;
+  if (const isa::Program* p = img.find_program(tile_, isa::kTileUnit))
+    if (!load_program(p->words, &why)) return why;
+  return "";
+}
+
+size_t TileControlUnit::end_run() {
+  kick();
+  return 0;
+}
+
+void TileControlUnit::reset() {
+  clear_program();
+  kick();
 }
 
 void TileControlUnit::start() {
@@ -91,9 +81,9 @@ void TileControlUnit::fail(ErrorCode code, const std::string& msg) {
                 disasm_at(pc_) + "): " + msg);
 }
 
-void TileControlUnit::block(noc::BlockReason reason, uint32_t addr, bool valid, uint16_t count,
+void TileControlUnit::block(fabric::BlockReason reason, uint32_t addr, bool valid, uint16_t count,
                             bool host_input) {
-  noc::BlockInfo bi;
+  fabric::BlockInfo bi;
   bi.reason = reason;
   bi.pc = pc_;
   bi.instr = word_at(pc_);
@@ -107,7 +97,7 @@ void TileControlUnit::block(noc::BlockReason reason, uint32_t addr, bool valid, 
 void TileControlUnit::on_block(bool produce, unsigned addr, bool valid, uint16_t count) {
   const bool host = !produce && links_.host_input && addr < links_.host_input->size() &&
                     (*links_.host_input)[addr];
-  block(produce ? noc::BlockReason::Produce : noc::BlockReason::Consume, addr, valid, count, host);
+  block(produce ? fabric::BlockReason::Produce : fabric::BlockReason::Consume, addr, valid, count, host);
 }
 
 void TileControlUnit::on_unblock() { mon_.running(handle_); }
@@ -124,12 +114,13 @@ void TileControlUnit::run() {
   sc_time offset = SC_ZERO_TIME;
   for (;;) {
     if (interrupted()) return;
-    if (pc_ >= prog_.size()) {
+    const auto* slot = prog_.fetch(pc_);
+    if (!slot) {
       wait(offset);
       fail(ErrorCode::AddressRange, "PC out of range: end of program reached without halt");
       return;
     }
-    const Slot& s = prog_[pc_];
+    const auto& s = *slot;
     if (!s.ok) {
       wait(offset);
       fail(s.err, "illegal instruction: " + s.why);
@@ -161,11 +152,21 @@ void TileControlUnit::run() {
   }
 }
 
-void TileControlUnit::attach_trace(const trace::Sinks& sinks, const std::string& path) {
-  tl_ = sinks.timeline;
-  it_ = sinks.itrace;
-  unit_ = path;
+void TileControlUnit::attach_trace(const trace::Sinks& sinks) {
+  // Left out by the filter: empty sinks (which also detaches earlier ones).
+  const bool on = sinks.wants(path());
+  tl_ = on ? sinks.timeline : nullptr;
+  it_ = on ? sinks.itrace : nullptr;
+  unit_ = path();
   track_ = trace::Track{};
+}
+
+void TileControlUnit::add_vcd(sc_trace_file* tf, const trace::Filter& filter) {
+  const std::string p = name();
+  if (!filter.match(p)) return;
+  sc_trace(tf, pc_ref(), p + ".pc");
+  sc_trace(tf, packets_sent(), p + ".packets_sent");
+  sc_trace(tf, packets_received(), p + ".packets_received");
 }
 
 bool TileControlUnit::mem_access(bool produce, unsigned addr, unsigned w, uint16_t count,
@@ -202,8 +203,8 @@ bool TileControlUnit::mem_access(bool produce, unsigned addr, unsigned w, uint16
 
 bool TileControlUnit::exec_send(const isa::TileInstr& in, sc_time& offset) {
   for (unsigned v = 0; v < in.vec; ++v) {
-    noc::NocPacket& p = noc_ext_.pkt;
-    p = noc::NocPacket{};
+    fabric::NocPacket& p = noc_ext_.pkt;
+    p = fabric::NocPacket{};
     p.src_tile = static_cast<uint16_t>(tile_);
     p.dst_tile = in.target;
     p.fifo = in.fifo;
@@ -215,9 +216,9 @@ bool TileControlUnit::exec_send(const isa::TileInstr& in, sc_time& offset) {
     offset += cycle_ * static_cast<double>(cfg_.lat.tile_instr);  // hand-off
     c_busy_ += cfg_.lat.tile_instr;
     if (tl_ && in.target != tile_) p.trace_id = tl_->next_id();  // own-tile packets skip the mesh
-    noc::make_payload(noc_gp_, noc_ext_);
+    fabric::make_payload(noc_gp_, noc_ext_);
     // The hand-off blocks while the injection queue is full: report it meanwhile.
-    block(noc::BlockReason::InjectQueue, in.target);
+    block(fabric::BlockReason::InjectQueue, in.target);
     noc_out->b_transport(noc_gp_, offset);
     mon_.running(handle_);
     noc_gp_.clear_extension(&noc_ext_);
@@ -243,7 +244,7 @@ bool TileControlUnit::exec_send(const isa::TileInstr& in, sc_time& offset) {
 }
 
 bool TileControlUnit::exec_receive(const isa::TileInstr& in, sc_time& offset) {
-  int16_t words[noc::kMaxPacketWords];
+  int16_t words[fabric::kMaxPacketWords];
   for (unsigned v = 0; v < in.vec; ++v) {
     const sc_time t0 = sc_time_stamp() + offset;
     if (in.fifo == isa::kFifoZero) {
@@ -256,7 +257,7 @@ bool TileControlUnit::exec_receive(const isa::TileInstr& in, sc_time& offset) {
         return false;
       }
       if (rb.empty(in.fifo)) {
-        block(noc::BlockReason::FifoEmpty, in.fifo);
+        block(fabric::BlockReason::FifoEmpty, in.fifo);
         while (rb.empty(in.fifo)) {
           wait((*links_.fifo_pushed)[in.fifo] | kick_ev_);
           if (interrupted()) return false;
@@ -307,14 +308,14 @@ bool TileControlUnit::exec_halt(sc_time& offset) {
         break;
       }
     if (!waiting) break;
-    block(noc::BlockReason::WaitCores, 0);
+    block(fabric::BlockReason::WaitCores, 0);
     wait(waiting->done_event() | kick_ev_);
     if (interrupted()) return false;
     mon_.running(handle_);
   }
   // Every packet sent accepted at its destination FIFO.
   if (links_.tracker && links_.tracker->in_flight() > 0) {
-    block(noc::BlockReason::SendDrain, 0);
+    block(fabric::BlockReason::SendDrain, 0);
     while (links_.tracker->in_flight() > 0) {
       wait(links_.tracker->accepted_event() | kick_ev_);
       if (interrupted()) return false;

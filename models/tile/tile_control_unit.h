@@ -26,9 +26,12 @@
 #include "common/stats.h"
 #include "common/trace.h"
 #include "isa/encoding.h"
-#include "noc/packet.h"
-#include "noc/run_monitor.h"
-#include "tile/mem_extension.h"
+#include "isa/kimage.h"
+#include "fabric/packet.h"
+#include "fabric/program_memory.h"
+#include "fabric/unit.h"
+#include "fabric/run_monitor.h"
+#include "fabric/mem_extension.h"
 #include "tile/receive_buffer.h"
 
 namespace pumavp::core {
@@ -37,7 +40,7 @@ class Core;
 
 namespace pumavp::tile {
 
-class TileControlUnit : public sc_core::sc_module, private MemBlockHook {
+class TileControlUnit : public sc_core::sc_module, public fabric::Unit, private fabric::MemBlockHook {
  public:
   SC_HAS_PROCESS(TileControlUnit);
   tlm_utils::simple_initiator_socket<TileControlUnit> mem_socket;
@@ -48,20 +51,30 @@ class TileControlUnit : public sc_core::sc_module, private MemBlockHook {
     std::vector<sc_core::sc_event>* fifo_pushed = nullptr;  // per FIFO
     sc_core::sc_event* fifo_popped = nullptr;               // any FIFO popped
     std::vector<core::Core*> cores;
-    noc::SendTracker* tracker = nullptr;
+    fabric::SendTracker* tracker = nullptr;
     const std::vector<uint8_t>* host_input = nullptr;
   };
 
   TileControlUnit(sc_core::sc_module_name name, const PlatformConfig& cfg, unsigned tile,
-                  Stats& stats, noc::RunMonitor& monitor, Links links);
+                  Stats& stats, fabric::RunMonitor& monitor, Links links);
   ~TileControlUnit() override;
 
   // Program (decoded now; undecodable words fault when reached). False if too large.
   bool load_program(const std::vector<uint64_t>& words, std::string* why = nullptr);
   void clear_program() { prog_.clear(); }
+  const fabric::ProgramMemory<isa::TileInstr>& program() const { return prog_; }
   bool has_program() const { return !prog_.empty(); }
 
-  void start();
+  // ---- unit lifecycle (fabric::Unit); stats prefix and trace path = name() ----
+  const char* path() const override { return name(); }
+  // The tile program of this tile (tile.imem_words at most).
+  std::string load(const isa::KernelImage& img) override;
+  void start() override;
+  // Wakes the thread so that it sees the end of the run.
+  size_t end_run() override;
+  // Program cleared; the thread is woken.
+  void reset() override;
+  std::string describe_instr(uint64_t instr) const override { return prog_.describe_word(instr); }
   // Wake a unit blocked on a FIFO or on its cores so it sees a stop / restart.
   void kick() { kick_ev_.notify(sc_core::SC_ZERO_TIME); }
   bool halted() const { return halted_; }
@@ -71,13 +84,16 @@ class TileControlUnit : public sc_core::sc_module, private MemBlockHook {
   const uint64_t& packets_received() const { return c_received_; }
   const uint64_t& instructions() const { return c_instr_; }
   const EnergyLedger& energy() const { return energy_; }
-  uint64_t word_at(uint32_t pc) const { return pc < prog_.size() ? prog_[pc].word : 0; }
-  std::string disasm_at(uint32_t pc) const;
+  uint64_t word_at(uint32_t pc) const { return prog_.word_at(pc); }
+  std::string disasm_at(uint32_t pc) const { return prog_.disasm_at(pc); }
   unsigned monitor_handle() const { return handle_; }
   const sc_core::sc_event& halted_event() const { return halted_ev_; }
-  // Observability: timeline spans per packet on "tile<t>/unit" (send, receive, halt wait),
-  // a flow per packet sent, the tile's FIFO occupancy counter; itrace lines per instruction.
-  void attach_trace(const trace::Sinks& sinks, const std::string& path);
+  // Observability, when the filter matches path(): timeline spans per packet on
+  // "tile<t>/unit" (send, receive, halt wait), a flow per packet sent, the tile's FIFO
+  // occupancy counter; itrace lines per instruction. VCD: "<path>.pc", ".packets_sent",
+  // ".packets_received".
+  void attach_trace(const trace::Sinks& sinks) override;
+  void add_vcd(sc_core::sc_trace_file* tf, const trace::Filter& filter) override;
   trace::Timeline* timeline() const { return tl_; }
   // The unit's track (created on first use).
   const trace::Track& track() {
@@ -88,13 +104,6 @@ class TileControlUnit : public sc_core::sc_module, private MemBlockHook {
   void fail(isa::ErrorCode code, const std::string& msg);
 
  private:
-  struct Slot {
-    uint64_t word = 0;
-    isa::TileInstr in;
-    bool ok = false;
-    isa::ErrorCode err = isa::ErrorCode::None;
-    std::string why;
-  };
   void thread();
   void run();
   bool interrupted() const { return mon_.stopped() || start_pending_; }
@@ -103,7 +112,7 @@ class TileControlUnit : public sc_core::sc_module, private MemBlockHook {
   bool exec_send(const isa::TileInstr& in, sc_core::sc_time& offset);
   bool exec_receive(const isa::TileInstr& in, sc_core::sc_time& offset);
   bool exec_halt(sc_core::sc_time& offset);
-  void block(noc::BlockReason reason, uint32_t addr, bool valid = false, uint16_t count = 0,
+  void block(fabric::BlockReason reason, uint32_t addr, bool valid = false, uint16_t count = 0,
              bool host_input = false);
   void on_block(bool produce, unsigned addr, bool valid, uint16_t count) override;
   void on_unblock() override;
@@ -116,19 +125,19 @@ class TileControlUnit : public sc_core::sc_module, private MemBlockHook {
   std::string unit_;
   isa::Geometry geo_;
   unsigned tile_;
-  noc::RunMonitor& mon_;
+  fabric::RunMonitor& mon_;
   unsigned handle_;
   Links links_;
-  std::vector<Slot> prog_;
+  fabric::ProgramMemory<isa::TileInstr> prog_;
   uint32_t pc_ = 0;
   bool start_pending_ = false;
   bool halted_ = false;
   sc_core::sc_time cycle_;
   sc_core::sc_event start_ev_, kick_ev_, halted_ev_;
   tlm::tlm_generic_payload mem_gp_;
-  MemExtension mem_ext_;
+  fabric::MemExtension mem_ext_;
   tlm::tlm_generic_payload noc_gp_;
-  noc::NocPacketExt noc_ext_;
+  fabric::NocPacketExt noc_ext_;
   unsigned char buf_[32];
   EnergyLedger& energy_;
   uint64_t& c_instr_;

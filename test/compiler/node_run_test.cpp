@@ -50,9 +50,9 @@ NodeRun run_on_node(const Model& m, const PlatformConfig& cfg, const std::vector
   }
   EXPECT_NE(out, nullptr);
   if (!out) return r;
-  const noc::RunStatus s = node->run_standalone(sc_core::sc_time(100, sc_core::SC_MS));
-  EXPECT_EQ(s, noc::RunStatus::Done) << node->report();
-  if (s != noc::RunStatus::Done) return r;
+  const fabric::RunStatus s = node->run_standalone(sc_core::sc_time(100, sc_core::SC_MS));
+  EXPECT_EQ(s, fabric::RunStatus::Done) << node->report();
+  if (s != fabric::RunStatus::Done) return r;
   EXPECT_TRUE(node->host_read(out->tile, out->addr, out->len, r.out));
   EXPECT_EQ(node->discarded_packets(), 0u);
   r.cycles = static_cast<uint64_t>((node->run_end_time() - node->run_start_time()).to_seconds() * 1e6 *

@@ -9,7 +9,8 @@
 
 using pumavp::testing::golden_rne_sat;
 using pumavp::testing::Sim;
-namespace noc = pumavp::noc;
+
+namespace fabric = pumavp::fabric;
 
 namespace {
 
@@ -52,7 +53,7 @@ TEST(Core, DenseLayerMatchesGolden) {
   for (unsigned i = 0; i < X; ++i) w[i * X + 6] = -32768;
   s.load(dense_program(w, X));
   s.host_write(0, 0, x);
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   const auto y = s.host_read(0, 1024, X);
   unsigned positives = 0, saturated = 0, clamped = 0;
   for (unsigned j = 0; j < X; ++j) {
@@ -93,7 +94,7 @@ TEST(Core, DenseLayerSlicedModelMatchesGolden) {
   for (auto& v : x) v = static_cast<int16_t>(d(rng));
   s.load(dense_program(w, X));
   s.host_write(0, 0, x);
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   const auto y = s.host_read(0, 1024, X);
   for (unsigned j = 0; j < X; ++j) {
     int64_t acc = 0;
@@ -115,7 +116,7 @@ TEST(Core, LossyAdcClipsAreCounted) {
   std::vector<int16_t> w(X * X, -1), x(X, -1);  // offset-binary cells and inputs all ones
   s.load(dense_program(w, X));
   s.host_write(0, 0, x);
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   // W + B = 0x7FFF: slices 0..6 hold cells 3, slice 7 holds 1; x + B = 0x7FFF: digits 1 for
   // steps 0..14, 0 for step 15. Column sums: 128 * 3 = 384 > 15 (clipped) for slices 0..6 and
   // 128 * 1 = 128 > 15 for slice 7, in steps 0..14: 8 * 15 * X conversions clip.
@@ -146,7 +147,7 @@ TEST(Core, ProducerConsumerCountTwo) {
   load rf.10, rf.2, width=2
   halt
 )");
-  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.run(), fabric::RunStatus::Error);
   const auto& err = s.mon->error();
   EXPECT_EQ(err.code, 8u) << err.message;  // the fourth load can never complete
   for (unsigned c : {1u, 2u}) {
@@ -160,7 +161,7 @@ TEST(Core, ProducerConsumerCountTwo) {
   ASSERT_EQ(s.mon->blocked_units().size(), 1u);
   const auto& u = s.mon->blocked_units()[0];
   EXPECT_EQ(u.core, 3u);
-  EXPECT_EQ(u.block.reason, noc::BlockReason::Consume);
+  EXPECT_EQ(u.block.reason, fabric::BlockReason::Consume);
   EXPECT_EQ(u.block.addr, 200u);
   EXPECT_FALSE(u.block.attr_valid);
   EXPECT_EQ(u.block.pc, 2u);
@@ -235,7 +236,7 @@ TEST(Core, VectorOpsHandDerived) {
        "  alu.rndcmp rf.247, rf.245, vec=2\n";
   p << "  halt\n";
   s.load(p.str());
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   for (auto [addr, v] : expect) EXPECT_EQ(rf(s, 0, addr), v) << "rf." << addr;
   EXPECT_EQ(rf(s, 0, 210), 1);
   EXPECT_EQ(rf(s, 0, 211), 3);
@@ -334,7 +335,7 @@ loop: aluint.add rf.21, rf.21, rf.1
   brn.lt rf.21, rf.22, loop
   halt
 )");
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   const int expect[] = {-32768, 24464, -3, 1, -1, -1, 7, -32768, 0, 32767, 1, 0, 1, 0, 1, 1};
   for (unsigned i = 0; i < std::size(expect); ++i) EXPECT_EQ(rf(s, 0, 100 + i), expect[i]) << i;
   // markers: set only where the branch was not taken
@@ -350,7 +351,7 @@ TEST(Core, MvmTimingAndEnergyCalibration) {
   Sim s({"tile.cores=1", "node.tiles=1"});
   const auto& c = s.cfg;
   s.load(".core 0 0\n  mvm mask=0b01\n  halt\n");
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   const double cyc = 1000.0 / c.clock_mhz;
   const double T = std::ceil(16.0 / c.xbar.dac_bits), S = std::ceil(16.0 / c.xbar.bits_per_cell);
   const double X = c.xbar.size;
@@ -380,7 +381,7 @@ TEST(Core, MvmTimingAndEnergyCalibration) {
 TEST(Core, MvmBothUnitsSameTimeDoubleEnergy) {
   Sim s({"tile.cores=1", "node.tiles=1"});
   s.load(".core 0 0\n  mvm mask=0b11\n  halt\n");
-  ASSERT_EQ(s.run(), noc::RunStatus::Done);
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done);
   const double overhead = 3.0;
   EXPECT_NEAR(s.run_ns() - overhead, double(s.cfg.mvm_cycles()), 1e-6);
   const auto e = s.stats.ledger("node.tile0.core0");
@@ -393,7 +394,7 @@ TEST(Core, VfuLatencyScalesWithVecOverLanes) {
   Sim s({"tile.cores=1", "node.tiles=1", "core.vfu_lanes=4"});
   for (unsigned n : {1u, 4u, 5u, 64u, 509u}) {
     s.load(".core 0 0\n  alu.add rf.0, rf.0, rf.1, vec=" + std::to_string(n) + "\n  halt\n");
-    ASSERT_EQ(s.run(), noc::RunStatus::Done);
+    ASSERT_EQ(s.run(), fabric::RunStatus::Done);
     const double expect = 2 + (n + 3) / 4 + 1;  // fetch+decode, ceil(n/4), halt
     EXPECT_DOUBLE_EQ(s.run_ns(), expect) << "vec " << n;
   }
@@ -412,7 +413,7 @@ TEST(Core, LoadStoreTiming) {
   store rf.1, rf.10, width=4, vec=5
   halt
 )");
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   // 2 + 1 + 1 + (2*2 + 1) + (5*2 + 1) + 1
   EXPECT_DOUBLE_EQ(s.run_ns(), 2 + 1 + 1 + 5 + 11 + 1);
   const auto out = s.host_read(0, 100, 20);
@@ -425,7 +426,7 @@ TEST(Core, LoadStoreTiming) {
 TEST(CoreErrors, IllegalInstruction) {
   Sim s({"tile.cores=1", "node.tiles=1"});
   s.load(".core 0 0\n  nop\n  .word 0x000000000000003F\n  halt\n");
-  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.run(), fabric::RunStatus::Error);
   const auto& e = s.mon->error();
   EXPECT_EQ(e.code, 5u) << e.message;
   EXPECT_EQ(e.core, 0u);
@@ -436,7 +437,7 @@ TEST(CoreErrors, IllegalInstruction) {
 TEST(CoreErrors, LoadBeyondSharedMemory) {
   Sim s({"tile.cores=1", "node.tiles=1"});
   s.load(".core 0 0\n  set rf.0, 0x7FF8\n  load rf.10, rf.0, width=16\n  halt\n");
-  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.run(), fabric::RunStatus::Error);
   EXPECT_EQ(s.mon->error().code, 6u) << s.mon->error().message;
   EXPECT_EQ(s.mon->error().pc, 1u);
 }
@@ -444,7 +445,7 @@ TEST(CoreErrors, LoadBeyondSharedMemory) {
 TEST(CoreErrors, LoadOfNeverWrittenWordIsDeadlock) {
   Sim s({"tile.cores=2", "node.tiles=1"});
   s.load(".core 0 0\n  set rf.0, 100\n  load rf.10, rf.0\n  halt\n.core 0 1\n  halt\n");
-  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.run(), fabric::RunStatus::Error);
   const auto& e = s.mon->error();
   EXPECT_EQ(e.code, 8u) << e.message;
   ASSERT_EQ(s.mon->blocked_units().size(), 1u);
@@ -456,7 +457,7 @@ TEST(CoreErrors, LoadOfNeverWrittenWordIsDeadlock) {
 TEST(CoreErrors, WaitOnHostInputEndsWhenNothingIsLeft) {
   Sim s({"tile.cores=1", "node.tiles=1"});
   s.load(".tensor x in 0 100 1\n.core 0 0\n  set rf.0, 100\n  load rf.10, rf.0\n  halt\n");
-  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.run(), fabric::RunStatus::Error);
   EXPECT_EQ(s.mon->error().code, 8u);
   ASSERT_EQ(s.mon->blocked_units().size(), 1u);
   EXPECT_TRUE(s.mon->blocked_units()[0].block.host_input);
@@ -465,7 +466,7 @@ TEST(CoreErrors, WaitOnHostInputEndsWhenNothingIsLeft) {
 TEST(CoreErrors, EndOfProgramWithoutHalt) {
   Sim s({"tile.cores=1", "node.tiles=1"});
   s.load(".core 0 0\n  nop\n  nop\n");
-  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.run(), fabric::RunStatus::Error);
   EXPECT_EQ(s.mon->error().code, 6u);
   EXPECT_EQ(s.mon->error().pc, 2u);
 }
@@ -473,7 +474,7 @@ TEST(CoreErrors, EndOfProgramWithoutHalt) {
 TEST(CoreErrors, FatalDivisionByZero) {
   Sim s({"tile.cores=1", "node.tiles=1", "numerics.fatal_flags=DZ"});
   s.load(".core 0 0\n  set rf.0, 1\n  aluint.div rf.2, rf.0, rf.1\n  halt\n");
-  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.run(), fabric::RunStatus::Error);
   EXPECT_EQ(s.mon->error().code, 11u);
   EXPECT_EQ(s.mon->error().pc, 1u);
 }
@@ -495,7 +496,7 @@ TEST(Core, InputShuffleAfterMvm) {
   copy rf.20, in0.0, vec=8
   halt
 )");
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   // new[p] = (p%4 + 1 < 4) ? old[p + 1] : 0
   const int expect[] = {2, 3, 4, 0, 6, 7, 8, 0};
   for (unsigned i = 0; i < 8; ++i) EXPECT_EQ(rf(s, 0, 20 + i), expect[i]) << i;
@@ -529,7 +530,7 @@ TEST(CorePanther, MvmMtvmOpaCommitAtHalt) {
   halt
 )");
   const auto& c = s.cfg;
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   // y = W^T x: [1*1 + 0.5*2, 2*1 - 1*2] = [2.0, 0]; z = W d: [1 + 2, 0.5 - 1] = [3.0, -0.5]
   EXPECT_EQ(rf(s, 0, 10), 8192);
   EXPECT_EQ(rf(s, 0, 11), 0);
@@ -548,7 +549,7 @@ TEST(CorePanther, MvmMtvmOpaCommitAtHalt) {
   EXPECT_NEAR(e.get(pumavp::Component::Edram), 2 * (2 * X * c.e.mem_word), 1e-6);
   EXPECT_EQ(s.stats.counter_value("node.tile0.core0.mvm"), 2u);
   // Second run: the MVM sees the committed weight 1.5: y0 = 1.5 + 0.5*2 = 2.5.
-  ASSERT_EQ(s.run(), noc::RunStatus::Done);
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done);
   EXPECT_EQ(rf(s, 0, 10), 10240);
   EXPECT_EQ(s.exec(0, 0).weight(0, 0, 0), int64_t{2} << 24);
 }
@@ -556,7 +557,7 @@ TEST(CorePanther, MvmMtvmOpaCommitAtHalt) {
 TEST(CorePanther, CrsTimingAndEnergy) {
   Sim s({"tile.cores=1", "node.tiles=1", "panther.enabled=true"});
   s.load(".core 0 0\n  crs mask=0b11\n  halt\n");
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   const auto& c = s.cfg;
   EXPECT_DOUBLE_EQ(s.run_ns(), 2 + c.ns.xbar_rd + c.ns.xbar_wr + 1);
   const double n = c.panther.slices.size();
@@ -567,7 +568,7 @@ TEST(CorePanther, CrsTimingAndEnergy) {
 TEST(CorePanther, OpaWithoutPantherIsIllegal) {
   Sim s({"tile.cores=1", "node.tiles=1"});
   s.load(".core 0 0\n  .word 0x000000000000010B\n  halt\n");  // mcu u0=opa
-  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.run(), fabric::RunStatus::Error);
   EXPECT_EQ(s.mon->error().code, 5u) << s.mon->error().message;
   EXPECT_EQ(s.mon->error().pc, 0u);
 }
@@ -586,7 +587,7 @@ TEST(Core, PortContentionCountsStalls) {
   store rf.0, rf.8, width=16, vec=4
   halt
 )");
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   const uint64_t stalls = s.stats.counter_value("node.tile0.core0.stall_cycles") +
                           s.stats.counter_value("node.tile0.core1.stall_cycles");
   EXPECT_EQ(stalls, 4u * s.cfg.lat.mem_access);

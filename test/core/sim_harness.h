@@ -18,7 +18,8 @@
 #include "isa/assembler.h"
 #include "isa/kimage.h"
 #include "noc/mesh.h"
-#include "noc/run_monitor.h"
+#include "sc_parent.h"
+#include "fabric/run_monitor.h"
 #include "tile/tile.h"
 
 namespace pumavp::testing {
@@ -26,7 +27,10 @@ namespace pumavp::testing {
 struct Sim {
   PlatformConfig cfg;
   Stats stats;
-  std::unique_ptr<noc::RunMonitor> mon;
+  // Parent "node" of the tiles and the mesh "noc": names and stats prefixes as in a Node
+  // (declared first: destroyed after its children).
+  std::unique_ptr<ScParent> node;
+  std::unique_ptr<fabric::RunMonitor> mon;
   std::vector<std::unique_ptr<tile::Tile>> tiles;
 
   std::unique_ptr<noc::Mesh> mesh;
@@ -35,12 +39,14 @@ struct Sim {
   explicit Sim(const std::vector<std::string>& overrides, unsigned ntiles = 1,
                bool use_mesh = false)
       : cfg(default_config(overrides)) {
-    mon = std::make_unique<noc::RunMonitor>("mon");
-    for (unsigned t = 0; t < ntiles; ++t)
-      tiles.push_back(std::make_unique<tile::Tile>(("tile" + std::to_string(t)).c_str(), cfg, t,
-                                                   stats, *mon));
+    node = std::make_unique<ScParent>("node", [&] {
+      mon = std::make_unique<fabric::RunMonitor>("mon");
+      for (unsigned t = 0; t < ntiles; ++t)
+        tiles.push_back(std::make_unique<tile::Tile>(("tile" + std::to_string(t)).c_str(), cfg,
+                                                     t, stats, *mon));
+      if (use_mesh) mesh = std::make_unique<noc::Mesh>("noc", cfg, stats, mon.get());
+    });
     if (use_mesh) {
-      mesh = std::make_unique<noc::Mesh>("mesh", cfg, stats, mon.get());
       for (unsigned t = 0; t < ntiles; ++t) {
         tiles[t]->noc_out.bind(mesh->ni(t).tile_in);
         mesh->ni(t).to_tile.bind(tiles[t]->noc_in);
@@ -78,12 +84,12 @@ struct Sim {
   }
 
   // START, run until nothing is left to do; returns the final run status.
-  noc::RunStatus run(sc_core::sc_time limit = sc_core::sc_time(10, sc_core::SC_MS)) {
+  fabric::RunStatus run(sc_core::sc_time limit = sc_core::sc_time(10, sc_core::SC_MS)) {
     t_start = sc_core::sc_time_stamp();
     mon->start();
     for (auto& t : tiles) t->start();
     sc_core::sc_start(limit, sc_core::SC_EXIT_ON_STARVATION);
-    if (mon->status() == noc::RunStatus::Running) mon->check_starved();
+    if (mon->status() == fabric::RunStatus::Running) mon->check_starved();
     t_end = sc_core::sc_time_stamp();
     for (auto& t : tiles) t->end_run();
     return mon->status();

@@ -1,4 +1,4 @@
-// Test-only tile endpoint implementing the tile side of the NoC contract (noc/packet.h):
+// Test-only tile endpoint implementing the tile side of the NoC contract (fabric/packet.h):
 // sends through noc_out, accepts into bounded FIFOs on noc_in (blocking when full), and
 // logs every accepted packet with the time it became visible.
 #pragma once
@@ -11,12 +11,12 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
-#include "noc/packet.h"
+#include "fabric/packet.h"
 
 namespace pumavp::noc::test {
 
 struct Arrival {
-  NocPacket pkt;
+  fabric::NocPacket pkt;
   sc_core::sc_time visible;  // time the tail arrived / the packet could be received
 };
 
@@ -24,7 +24,7 @@ class TestEndpoint : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<TestEndpoint> noc_out{"noc_out"};
   tlm_utils::simple_target_socket<TestEndpoint> noc_in{"noc_in"};
-  SendTracker tracker;
+  fabric::SendTracker tracker;
   std::vector<Arrival> log;  // in acceptance order
 
   TestEndpoint(sc_core::sc_module_name name, unsigned id, unsigned num_fifos, unsigned depth)
@@ -32,12 +32,12 @@ class TestEndpoint : public sc_core::sc_module {
     noc_in.register_b_transport(this, &TestEndpoint::b_transport);
   }
 
-  ~TestEndpoint() override { gp_.clear_extension<NocPacketExt>(); }
+  ~TestEndpoint() override { gp_.clear_extension<fabric::NocPacketExt>(); }
 
   // Send one packet from the calling thread at sc_time_stamp() (+delay); returns after the
   // hand-off (sync'ing the calling thread to the hand-off time).
   void send(unsigned dst, unsigned fifo, const std::vector<int16_t>& words) {
-    NocPacketExt ext;
+    fabric::NocPacketExt ext;
     ext.pkt.src_tile = static_cast<uint16_t>(id_);
     ext.pkt.dst_tile = static_cast<uint16_t>(dst);
     ext.pkt.fifo = static_cast<uint8_t>(fifo);
@@ -45,7 +45,7 @@ class TestEndpoint : public sc_core::sc_module {
     for (size_t i = 0; i < words.size(); ++i) ext.pkt.words[i] = words[i];
     ext.pkt.tracker = &tracker;
     tlm::tlm_generic_payload& gp = gp_;  // member: a blocked thread is never unwound
-    make_payload(gp, ext);
+    fabric::make_payload(gp, ext);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     noc_out->b_transport(gp, delay);
     last_send_status = gp.get_response_status();
@@ -68,7 +68,7 @@ class TestEndpoint : public sc_core::sc_module {
 
  private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
-    const NocPacket* p = packet_of(gp);
+    const fabric::NocPacket* p = fabric::packet_of(gp);
     sc_core::sc_time t_arr = sc_core::sc_time_stamp() + delay;
     while (fifos_[p->fifo].size() >= depth_) sc_core::wait(popped_);
     const sc_core::sc_time now = sc_core::sc_time_stamp();

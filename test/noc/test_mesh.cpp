@@ -10,12 +10,14 @@
 
 #include "common/config.h"
 #include "common/stats.h"
+#include "sc_parent.h"
 #include "endpoint.h"
 #include "noc/mesh.h"
-#include "noc/run_monitor.h"
+#include "fabric/run_monitor.h"
 
 using namespace pumavp;
 using namespace pumavp::noc;
+using namespace pumavp::fabric;
 using noc::test::Arrival;
 using noc::test::TestEndpoint;
 using sc_core::sc_time;
@@ -27,11 +29,13 @@ struct Net {
   PlatformConfig cfg;
   Stats stats;
   RunMonitor mon{"mon"};
+  std::unique_ptr<pumavp::testing::ScParent> node;  // "node" holding the mesh "noc"
   std::unique_ptr<Mesh> mesh;
   std::vector<std::unique_ptr<TestEndpoint>> ep;
 
   explicit Net(const std::vector<std::string>& overrides) : cfg(default_config(overrides)) {
-    mesh = std::make_unique<Mesh>("mesh", cfg, stats, &mon);
+    node = std::make_unique<pumavp::testing::ScParent>(
+        "node", [&] { mesh = std::make_unique<Mesh>("noc", cfg, stats, &mon); });
     for (unsigned t = 0; t < cfg.node.tiles; ++t) {
       ep.push_back(std::make_unique<TestEndpoint>(("ep" + std::to_string(t)).c_str(), t,
                                                   cfg.tile.num_fifos, cfg.tile.fifo_depth));

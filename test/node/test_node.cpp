@@ -16,11 +16,17 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "isa/assembler.h"
+#include "core/core.h"
+#include "noc/mesh_router.h"
+#include "node/host_interface.h"
 #include "node/node.h"
-#include "tile/mem_extension.h"
+#include "tile/shared_memory.h"
+#include "tile/tile.h"
+#include "tile/tile_control_unit.h"
+#include "fabric/mem_extension.h"
 
 using namespace pumavp;
-using noc::RunStatus;
+using fabric::RunStatus;
 using sc_core::sc_time;
 using sc_core::SC_NS;
 
@@ -227,8 +233,8 @@ TEST(NodeDeadlock, TwoTilesWaitingToReceiveFromEachOther) {
   const auto& units = b.node->monitor().blocked_units();
   ASSERT_EQ(units.size(), 2u);
   EXPECT_EQ(units[0].tile, 0);
-  EXPECT_EQ(units[0].core, noc::kTileUnit);
-  EXPECT_EQ(units[0].block.reason, noc::BlockReason::FifoEmpty);
+  EXPECT_EQ(units[0].core, fabric::kTileUnit);
+  EXPECT_EQ(units[0].block.reason, fabric::BlockReason::FifoEmpty);
   EXPECT_EQ(units[0].block.addr, 4u);
   EXPECT_EQ(units[0].block.pc, 0u);
   EXPECT_EQ(units[1].tile, 1);
@@ -239,7 +245,7 @@ TEST(NodeDeadlock, TwoTilesWaitingToReceiveFromEachOther) {
   EXPECT_NE(rep.find("tile 1 tile unit: pc 0: receive 10, 6"), std::string::npos) << rep;
   // ERROR_INFO names the first waiting unit.
   EXPECT_EQ(b.node->error().tile, 0);
-  EXPECT_EQ(b.node->error().core, noc::kTileUnit);
+  EXPECT_EQ(b.node->error().core, fabric::kTileUnit);
   // Detected at once, not after a timeout: no simulated time passed.
   EXPECT_EQ(b.node->run_end_time(), b.node->run_start_time());
 }
@@ -257,11 +263,11 @@ TEST(NodeDeadlock, CoreLoadOfNeverWrittenWordAndPacketsStuckAtFullFifo) {
   ASSERT_EQ(units.size(), 2u) << b.node->report();
   EXPECT_EQ(units[0].tile, 0);
   EXPECT_EQ(units[0].core, 3);
-  EXPECT_EQ(units[0].block.reason, noc::BlockReason::Consume);
+  EXPECT_EQ(units[0].block.reason, fabric::BlockReason::Consume);
   EXPECT_EQ(units[0].block.addr, 77u);
   EXPECT_EQ(units[0].block.pc, 1u);
   EXPECT_EQ(units[1].tile, 1);
-  EXPECT_EQ(units[1].core, noc::kTileUnit);
+  EXPECT_EQ(units[1].core, fabric::kTileUnit);
   const std::string rep = b.node->report();
   EXPECT_NE(rep.find("tile 0 core 3: pc 1: load"), std::string::npos) << rep;
   EXPECT_NE(rep.find("word 77 (valid=0, count=0)"), std::string::npos) << rep;
@@ -277,7 +283,7 @@ TEST(NodeErrors, FifoProtocolErrorStopsTheNodeWithCode7) {
   EXPECT_EQ(b.node->run_standalone(sc_time(1, sc_core::SC_MS)), RunStatus::Error);
   EXPECT_EQ(b.node->error().code, 7u) << b.node->report();
   EXPECT_EQ(b.node->error().tile, 2);
-  EXPECT_EQ(b.node->error().core, noc::kTileUnit);
+  EXPECT_EQ(b.node->error().core, fabric::kTileUnit);
   EXPECT_TRUE(b.node->monitor().blocked_units().empty());
 }
 
@@ -523,7 +529,7 @@ TEST(NodeErrors, FifoOverflowWithFifoFullErrorIsCode7) {
   EXPECT_EQ(b.node->run_standalone(), RunStatus::Error);
   EXPECT_EQ(b.node->error().code, 7u) << b.node->report();
   EXPECT_EQ(b.node->error().tile, 0);
-  EXPECT_EQ(b.node->error().core, noc::kTileUnit);
+  EXPECT_EQ(b.node->error().core, fabric::kTileUnit);
 }
 
 // Property: random traffic in which no flow has more packets than a FIFO holds (so no packet
@@ -615,8 +621,8 @@ TEST(NodeDeadlock, RingsOfAnySizeAreReportedCompletely) {
     ASSERT_EQ(units.size(), k);
     std::vector<unsigned> got;
     for (const auto& u : units) {
-      EXPECT_EQ(u.core, noc::kTileUnit);
-      EXPECT_EQ(u.block.reason, noc::BlockReason::FifoEmpty);
+      EXPECT_EQ(u.core, fabric::kTileUnit);
+      EXPECT_EQ(u.block.reason, fabric::BlockReason::FifoEmpty);
       got.push_back(u.tile);
       const unsigned i = static_cast<unsigned>(std::find(ring.begin(), ring.end(), u.tile) - ring.begin());
       EXPECT_EQ(u.block.addr, i % 4);
@@ -658,4 +664,93 @@ TEST(NodeRun, StartInTheDeltaThePreviousRunEnded) {
   std::vector<int16_t> got;
   ASSERT_TRUE(b.node->host_read(3, 8, 3, got)) << b.node->report();
   EXPECT_EQ(got, (std::vector<int16_t>{3, 4, 5}));
+}
+
+// ---------------------------------------------------------------- names == stats paths
+
+namespace {
+
+void collect(sc_core::sc_object* o, std::vector<sc_core::sc_object*>& out) {
+  out.push_back(o);
+  for (sc_core::sc_object* c : o->get_child_objects()) collect(c, out);
+}
+
+// `key` lies under the module path `p` ("p" itself or "p.<...>").
+bool under(const std::string& key, const std::string& p) {
+  return key == p || (key.size() > p.size() && key.compare(0, p.size(), p) == 0 && key[p.size()] == '.');
+}
+
+}  // namespace
+
+// Every unit kind of a whole node (cores, tile units, shared memories, tiles, routers, the host
+// interface) counts its stats under exactly its SystemC hierarchical name, every unit's path()
+// is that name, and every stats key of the node belongs to some module of the hierarchy.
+TEST(Node, StatsPathsAreSystemCNames) {
+  Bench b("small.yaml", {"node.tiles=6", "tile.cores=2", "noc.concentration=1"});
+  node::HostInterface hi("accel", b.cfg, b.stats, *b.node);
+  const auto& counters = b.stats.counters();
+  const auto& ledgers = b.stats.ledgers();
+  auto has_counter = [&](const std::string& k) { return counters.count(k) == 1; };
+
+  std::vector<sc_core::sc_object*> all;
+  for (sc_core::sc_object* o : sc_core::sc_get_top_level_objects()) collect(o, all);
+  unsigned cores = 0, units = 0, mems = 0, tiles = 0, routers = 0, his = 0;
+  std::vector<std::string> module_paths;
+  for (sc_core::sc_object* o : all) {
+    const std::string n = o->name();
+    module_paths.push_back(n);
+    if (auto* u = dynamic_cast<fabric::Unit*>(o)) {
+      EXPECT_EQ(std::string(u->path()), n);
+    }
+    if (auto* c = dynamic_cast<core::Core*>(o)) {
+      ++cores;
+      EXPECT_EQ(n, "node.tile" + std::to_string(c->exec().tile()) + ".core" +
+                       std::to_string(c->exec().core()));
+      EXPECT_TRUE(has_counter(n + ".instructions")) << n;
+      EXPECT_TRUE(has_counter(n + ".mvm")) << n;
+      EXPECT_EQ(ledgers.count(n), 1u) << n;
+    } else if (dynamic_cast<tile::TileControlUnit*>(o)) {
+      ++units;
+      EXPECT_TRUE(has_counter(n + ".instructions")) << n;
+      EXPECT_TRUE(has_counter(n + ".packets_sent")) << n;
+      EXPECT_EQ(ledgers.count(n), 1u) << n;
+    } else if (dynamic_cast<tile::SharedMemory*>(o)) {
+      ++mems;
+      EXPECT_TRUE(has_counter(n + ".accesses")) << n;
+    } else if (auto* t = dynamic_cast<tile::Tile*>(o)) {
+      ++tiles;
+      EXPECT_EQ(n, "node.tile" + std::to_string(t->index()));
+      EXPECT_TRUE(has_counter(n + ".fifo_overflows")) << n;
+    } else if (auto* r = dynamic_cast<noc::MeshRouter*>(o)) {
+      ++routers;
+      EXPECT_EQ(n, "node.noc.r" + std::to_string(r->id()));
+      for (unsigned p = 0; p < r->num_ports(); ++p) {
+        if (r->has_port(p)) {
+          EXPECT_TRUE(has_counter(n + "." + noc::mesh_port_name(p) + ".flits")) << n;
+        }
+      }
+    } else if (dynamic_cast<node::HostInterface*>(o)) {
+      ++his;
+      EXPECT_EQ(n, "accel");
+      EXPECT_TRUE(has_counter(n + ".loads"));
+      EXPECT_TRUE(has_counter(n + ".runs"));
+    }
+  }
+  EXPECT_EQ(cores, 12u);
+  EXPECT_EQ(units, 6u);
+  EXPECT_EQ(mems, 6u);
+  EXPECT_EQ(tiles, 6u);
+  EXPECT_EQ(routers, b.node->mesh().num_routers());
+  EXPECT_EQ(his, 1u);
+  EXPECT_STREQ(b.node->mesh().name(), "node.noc");
+  EXPECT_NE(dynamic_cast<noc::MeshRouter*>(sc_core::sc_find_object("node.noc.r5")), nullptr);
+
+  // Every counter and ledger belongs to a module of the hierarchy (its name or below it).
+  auto owned = [&](const std::string& key) {
+    for (const std::string& p : module_paths)
+      if (key != p && under(key, p)) return true;
+    return ledgers.count(key) && std::find(module_paths.begin(), module_paths.end(), key) != module_paths.end();
+  };
+  for (const auto& [k, v] : counters) EXPECT_TRUE(owned(k)) << k;
+  for (const auto& [k, v] : ledgers) EXPECT_TRUE(owned(k)) << k;
 }

@@ -11,11 +11,11 @@
 
 #include "common/config.h"
 #include "common/stats.h"
-#include "tile/mem_extension.h"
+#include "fabric/mem_extension.h"
 #include "tile/shared_memory.h"
 
 using namespace sc_core;
-using pumavp::tile::MemExtension;
+using pumavp::fabric::MemExtension;
 using pumavp::tile::SharedMemory;
 
 namespace {
@@ -70,7 +70,7 @@ struct Fixture {
   std::unique_ptr<SharedMemory> mem;
   std::vector<std::unique_ptr<Initiator>> ini;
   explicit Fixture(unsigned n) {
-    mem = std::make_unique<SharedMemory>("mem", cfg, stats, "t.mem");
+    mem = std::make_unique<SharedMemory>("mem", cfg, stats);
     for (unsigned i = 0; i < n; ++i) {
       ini.push_back(std::make_unique<Initiator>(("ini" + std::to_string(i)).c_str()));
       ini.back()->sock.bind(mem->socket);
@@ -139,7 +139,7 @@ TEST(SharedMemory, PortSerialisesSimultaneousAccesses) {
 TEST(SharedMemory, TwoPortsServeTwoAccessesAtOnce) {
   pumavp::PlatformConfig cfg = pumavp::default_config({"tile.mem_ports=2"});
   pumavp::Stats stats;
-  SharedMemory mem("mem", cfg, stats, "t.mem");
+  SharedMemory mem("mem", cfg, stats);
   Initiator a("a"), b("b");
   a.sock.bind(mem.socket);
   b.sock.bind(mem.socket);

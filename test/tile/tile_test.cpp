@@ -5,7 +5,8 @@
 #include "sim_harness.h"
 
 using pumavp::testing::Sim;
-namespace noc = pumavp::noc;
+
+namespace fabric = pumavp::fabric;
 
 // The worked example of isa.md §10 (two-layer MLP slice over two tiles).
 const char* kMlp = R"(
@@ -50,7 +51,7 @@ TEST(Tile, WorkedExampleMlp) {
   Sim s({"tile.cores=2", "node.tiles=2"}, 2);
   s.load(kMlp);
   s.host_write(0, 0, {4096, 2048, -4096, 8192});
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   const auto y = s.host_read(1, 0, 2);
   EXPECT_EQ(y[0], 5632);
   EXPECT_EQ(y[1], -1280);
@@ -81,7 +82,7 @@ TEST(Tile, ReceiveWidthMismatchIsFifoError) {
   receive 0, 3, width=2
   halt
 )");
-  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.run(), fabric::RunStatus::Error);
   const auto& e = s.mon->error();
   EXPECT_EQ(e.code, 7u) << e.message;
   EXPECT_EQ(e.tile, 1u);
@@ -92,7 +93,7 @@ TEST(Tile, ReceiveWidthMismatchIsFifoError) {
 TEST(Tile, ZeroFillReceive) {
   Sim s({"tile.cores=1", "node.tiles=1"});
   s.load(".tile 0\n  receive 10, zero, count=3, width=4, vec=2\n  halt\n");
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   for (unsigned a = 10; a < 18; ++a) {
     EXPECT_TRUE(s.tile().memory().state().attr(a).valid);
     EXPECT_EQ(s.tile().memory().state().attr(a).count, 3u);
@@ -113,7 +114,7 @@ TEST(Tile, FifoOverflowInErrorMode) {
 .tile 1
   halt
 )");
-  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.run(), fabric::RunStatus::Error);
   EXPECT_EQ(s.mon->error().code, 7u) << s.mon->error().message;
   EXPECT_EQ(s.mon->error().tile, 1u);
   EXPECT_EQ(s.mon->error().core, 0xFFu);
@@ -143,7 +144,7 @@ TEST(Tile, BackPressureKeepsOrder) {
        "  receive 0, 0, width=2, vec=6\n"
        "  halt\n";
   s.load(p.str());
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   const auto got = s.host_read(1, 0, 12);
   for (int i = 0; i < 12; ++i) EXPECT_EQ(got[i], (i + 1) * 11) << i;
   EXPECT_EQ(s.host_read(0, 100, 1)[0], 7);
@@ -154,7 +155,7 @@ TEST(Tile, BackPressureKeepsOrder) {
 TEST(Tile, HaltWaitsForCores) {
   Sim s({"tile.cores=2", "node.tiles=1"});
   s.load(".tile 0\n  halt\n.core 0 1\n  mvm mask=1\n  halt\n");
-  ASSERT_EQ(s.run(), noc::RunStatus::Done);
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done);
   EXPECT_TRUE(s.tile().all_halted());
   EXPECT_TRUE(s.tile().unit().halted());
   // Core 1 halts at 2 + mvm + 1; the tile unit not before.
@@ -164,7 +165,7 @@ TEST(Tile, HaltWaitsForCores) {
 TEST(Tile, IllegalTileInstruction) {
   Sim s({"tile.cores=1", "node.tiles=1"});
   s.load(".tile 0\n  .word 0x0000000000000002\n  halt\n");  // a core halt in a tile program
-  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.run(), fabric::RunStatus::Error);
   EXPECT_EQ(s.mon->error().code, 5u) << s.mon->error().message;
   EXPECT_EQ(s.mon->error().core, 0xFFu);
   EXPECT_EQ(s.mon->error().pc, 0u);
@@ -173,7 +174,7 @@ TEST(Tile, IllegalTileInstruction) {
 TEST(Tile, TileUnitWithoutHaltRunsOutOfProgram) {
   Sim s({"tile.cores=1", "node.tiles=1"});
   s.load(".tile 0\n  receive 0, zero, width=1\n");
-  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.run(), fabric::RunStatus::Error);
   EXPECT_EQ(s.mon->error().code, 6u);
   EXPECT_EQ(s.mon->error().pc, 1u);
 }
@@ -193,17 +194,17 @@ TEST(Tile, StartKeepsHostWritesAndRewritesPreloads) {
   store rf.1, rf.10, count=5
   halt
 )");
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   EXPECT_TRUE(s.tile().memory().state().attr(60).valid);  // left valid by run 1
   s.host_write(0, 70, {123});
   // Run 2: word 60 must be invalid again (not host-written), so the store succeeds; the
   // preload at 40 is back; host word 70 survives.
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   EXPECT_EQ(s.tile().memory().state().attr(60).count, 5u);
   EXPECT_TRUE(s.tile().memory().state().attr(70).valid);
   EXPECT_EQ(s.host_read(0, 70, 1, /*peek=*/true)[0], 123);
   // Run 3: the host write is now older than the previous run: invalidated.
-  ASSERT_EQ(s.run(), noc::RunStatus::Done);
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done);
   EXPECT_FALSE(s.tile().memory().state().attr(70).valid);
 }
 
@@ -213,7 +214,7 @@ TEST(Tile, WorkedExampleMlpOverMesh) {
   Sim s({"tile.cores=2", "node.tiles=2", "noc.concentration=4"}, 2, /*use_mesh=*/true);
   s.load(kMlp);
   s.host_write(0, 0, {4096, 2048, -4096, 8192});
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   const auto y = s.host_read(1, 0, 2);
   EXPECT_EQ(y[0], 5632);
   EXPECT_EQ(y[1], -1280);
@@ -245,7 +246,7 @@ TEST(Tile, RestartAfterDeadlockedRun) {
 .tile 1
   halt
 )");
-  EXPECT_EQ(s.run(), noc::RunStatus::Error);
+  EXPECT_EQ(s.run(), fabric::RunStatus::Error);
   EXPECT_EQ(s.mon->error().code, 8u) << s.mon->error().message;
   s.load(R"(
 .core 1 0
@@ -265,7 +266,7 @@ TEST(Tile, RestartAfterDeadlockedRun) {
   receive 21, 2
   halt
 )");
-  ASSERT_EQ(s.run(), noc::RunStatus::Done) << s.mon->error().message;
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
   EXPECT_EQ(s.host_read(1, 40, 1)[0], 9);
   EXPECT_EQ(s.host_read(1, 21, 1)[0], 7);
   EXPECT_TRUE(s.tile(0).all_halted());

@@ -1,8 +1,9 @@
-// pumavp::noc::RunMonitor — run state of every unit of a node: done, first error, deadlock
+// pumavp::fabric::RunMonitor — run state of every unit of a node: done, first error, deadlock
 // detection (isa.md §5 halt, §6 deadlock, §11; architecture.md §2.5).
 //
 // One RunMonitor per Node (the Node owns it and passes it to every Tile). It lives in
-// pumavp_noc because tiles, the network and the node all report to it.
+// models/fabric (the accelerator contracts) because cores, tiles, the network and the node
+// all report to it.
 //
 // Contract for units (core, tile control unit) — cheap, no strings on the hot path:
 //   * At construction: `h = mon.add_unit(tile, core)` (core = kTileUnit for the tile
@@ -43,9 +44,11 @@
 
 #include <systemc>
 
-namespace pumavp::noc {
+#include "fabric/unit_id.h"
 
-constexpr unsigned kTileUnit = 0xFF;  // "core" id of the tile control unit
+namespace pumavp::fabric {
+
+class Unit;  // fabric/unit.h
 
 enum class UnitState : uint8_t { Idle, Running, Blocked, Halted };
 
@@ -74,6 +77,7 @@ struct BlockInfo {
 struct UnitRecord {
   uint16_t tile = 0;
   uint8_t core = 0;  // kTileUnit for the tile control unit
+  Unit* unit = nullptr;  // the unit itself, if it registered with one (reports)
   UnitState state = UnitState::Idle;
   BlockInfo block;
 };
@@ -96,7 +100,7 @@ class RunMonitor : public sc_core::sc_module {
   explicit RunMonitor(sc_core::sc_module_name name);
 
   // ---- registration (elaboration) ----
-  unsigned add_unit(unsigned tile, unsigned core);
+  unsigned add_unit(unsigned tile, unsigned core, Unit* unit = nullptr);
   size_t num_units() const { return units_.size(); }
   const UnitRecord& unit(unsigned h) const { return units_[h]; }
 
@@ -153,4 +157,4 @@ class RunMonitor : public sc_core::sc_module {
   sc_core::sc_event start_event_, stop_event_, end_event_, check_event_;
 };
 
-}  // namespace pumavp::noc
+}  // namespace pumavp::fabric

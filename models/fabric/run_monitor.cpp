@@ -1,9 +1,9 @@
-#include "noc/run_monitor.h"
+#include "fabric/run_monitor.h"
 
 #include <cstdlib>
 #include <iostream>
 
-namespace pumavp::noc {
+namespace pumavp::fabric {
 
 const char* block_reason_name(BlockReason r) {
   switch (r) {
@@ -25,8 +25,9 @@ RunMonitor::RunMonitor(sc_core::sc_module_name name) : sc_core::sc_module(name) 
   dont_initialize();
 }
 
-unsigned RunMonitor::add_unit(unsigned tile, unsigned core) {
+unsigned RunMonitor::add_unit(unsigned tile, unsigned core, Unit* unit) {
   UnitRecord r;
+  r.unit = unit;
   r.tile = static_cast<uint16_t>(tile);
   r.core = static_cast<uint8_t>(core);
   units_.push_back(r);
@@ -192,4 +193,4 @@ void RunMonitor::declare_deadlock() {
   finish(RunStatus::Error);
 }
 
-}  // namespace pumavp::noc
+}  // namespace pumavp::fabric

@@ -1,4 +1,6 @@
-// pumavp::noc packet format: what a tile `send` puts on the mesh (isa.md §5, §8.1).
+// pumavp::fabric NoC packet format: what a tile `send` puts on the mesh (isa.md §5, §8.1).
+// Part of the accelerator contracts (models/fabric): tile and noc are siblings that both
+// follow it; only the node wires them together.
 //
 // Transport contract (used by models/tile and models/node):
 //
@@ -50,7 +52,7 @@
 #include <systemc>
 #include <tlm>
 
-namespace pumavp::noc {
+namespace pumavp::fabric {
 
 constexpr unsigned kMaxPacketWords = 16;
 
@@ -148,4 +150,4 @@ inline NocPacket* packet_of(tlm::tlm_generic_payload& gp) {
   return e ? &e->pkt : nullptr;
 }
 
-}  // namespace pumavp::noc
+}  // namespace pumavp::fabric

@@ -3,9 +3,9 @@
 
 #include <systemc>
 
-#include "noc/run_monitor.h"
+#include "fabric/run_monitor.h"
 
-using namespace pumavp::noc;
+using namespace pumavp::fabric;
 using sc_core::sc_time;
 using sc_core::SC_NS;
 

@@ -1,4 +1,7 @@
-// pumavp::tile::MemExtension — TLM extension for shared-memory accesses (isa.md §6).
+// pumavp::fabric::MemExtension — TLM extension for shared-memory accesses (isa.md §6).
+//
+// Part of the accelerator contracts (models/fabric): initiators in core, tile and node and the
+// target (tile::SharedMemory) agree on it without including each other.
 //
 // Generic payload conventions for every initiator of a tile's SharedMemory:
 //   address     = 2 * word address (byte address, word a at byte offset 2a, little endian)
@@ -12,7 +15,7 @@
 //           replaces the words, valid with `count`, and marks them host-written)
 //   hook  : optional listener told when the access starts waiting on attributes (with the
 //           first blocking word and its state) and when it is granted; units use it to
-//           report Blocked / Running to the RunMonitor (noc/run_monitor.h).
+//           report Blocked / Running to the RunMonitor (fabric/run_monitor.h).
 // A blocked access waits inside b_transport on an event (the calling SC_THREAD costs no host
 // time) until its condition holds; the port is not held meanwhile. The grant wakes it at
 // SC_ZERO_TIME and annotates the remaining access time in `delay`.
@@ -21,7 +24,7 @@
 #include <cstdint>
 #include <tlm>
 
-namespace pumavp::tile {
+namespace pumavp::fabric {
 
 class MemBlockHook {
  public:
@@ -43,4 +46,4 @@ struct MemExtension : tlm::tlm_extension<MemExtension> {
   }
 };
 
-}  // namespace pumavp::tile
+}  // namespace pumavp::fabric
