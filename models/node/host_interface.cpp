@@ -50,14 +50,11 @@ HostInterface::HostInterface(sc_module_name name, const PlatformConfig& cfg, Sta
 // ---------------------------------------------------------------- register table
 
 void HostInterface::build_registers() {
-  const uint32_t geo0 = (cfg_.node.tiles & 0xFFFFu) | ((cfg_.tile.cores & 0xFFu) << 16) |
-                        ((cfg_.core.num_mvmu & 0xFFu) << 24);
-  const uint32_t geo1 = (cfg_.xbar.size & 0xFFFFu) | ((cfg_.numerics.frac_bits & 0xFFu) << 16) |
-                        ((cfg_.panther.enabled ? 1u : 0u) << 24);
+  const Geometry& geo = node_.geometry();
   regs_.add(csr::ID, "ID", Access::RO, csr::kIdValue);
   regs_.add(csr::VERSION, "VERSION", Access::RO, csr::kVersion);
-  regs_.add(csr::GEOMETRY0, "GEOMETRY0", Access::RO, geo0);
-  regs_.add(csr::GEOMETRY1, "GEOMETRY1", Access::RO, geo1);
+  regs_.add(csr::GEOMETRY0, "GEOMETRY0", Access::RO, geo.csr_geometry0());
+  regs_.add(csr::GEOMETRY1, "GEOMETRY1", Access::RO, geo.csr_geometry1());
   regs_.add(csr::CTRL, "CTRL", Access::WO, 0, nullptr, [this](uint32_t v) { command(v); });
   regs_.add(csr::STATUS, "STATUS", Access::RO, 0, [this] { return status_; });
   regs_.add(csr::IRQ_EN, "IRQ_EN", Access::RW, 0, nullptr, [this](uint32_t) {

@@ -30,7 +30,7 @@
 #include "common/register_table.h"
 #include "common/stats.h"
 #include "common/trace.h"
-#include "isa/geometry.h"
+#include "common/geometry.h"
 #include "isa/kimage.h"
 #include "node/node.h"
 

@@ -40,7 +40,7 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "common/trace.h"
-#include "isa/geometry.h"
+#include "common/geometry.h"
 #include "isa/kimage.h"
 #include "noc/mesh.h"
 #include "noc/run_monitor.h"
@@ -69,7 +69,7 @@ class Node : public sc_core::sc_module {
 
   // ---- geometry and parts ----
   const PlatformConfig& config() const { return cfg_; }
-  const isa::Geometry& geometry() const { return geo_; }
+  const Geometry& geometry() const { return geo_; }
   unsigned num_tiles() const { return static_cast<unsigned>(tiles_.size()); }
   tile::Tile& tile(unsigned t) { return *tiles_.at(t); }
   noc::Mesh& mesh() { return *mesh_; }
@@ -143,7 +143,7 @@ class Node : public sc_core::sc_module {
   std::string describe_unit(const noc::UnitRecord& u) const;
 
   const PlatformConfig cfg_;
-  isa::Geometry geo_;
+  Geometry geo_;
   noc::RunMonitor monitor_;
   std::unique_ptr<noc::Mesh> mesh_;
   std::vector<std::unique_ptr<tile::Tile>> tiles_;

@@ -112,7 +112,7 @@ class TileControlUnit : public sc_core::sc_module, private MemBlockHook {
   trace::InstrTrace* it_ = nullptr;
   trace::Track track_;
   std::string unit_;
-  isa::Geometry geo_;
+  Geometry geo_;
   unsigned tile_;
   noc::RunMonitor& mon_;
   unsigned handle_;
