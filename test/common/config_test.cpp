@@ -57,6 +57,31 @@ TEST(Config, DefaultsArePumaValues) {
   EXPECT_EQ(g.operand_space(), 1024u);
 }
 
+// The profile is the one source of the latency/energy defaults: the structs carry none, the
+// built-in configs/profiles/puma.yaml is the base layer of every config.
+TEST(Config, BuiltInProfileIsTheOnlySourceOfDefaults) {
+  const PlatformConfig bare{};
+  EXPECT_EQ(bare.e.mvm_xbar, 0.0);
+  EXPECT_EQ(bare.lat.mem_access, 0u);
+  EXPECT_EQ(bare.host.bus_ns, 0u);
+  EXPECT_EQ(bare.clock_mhz, 0.0);
+  EXPECT_NE(std::string(puma_profile_yaml()).find("mvm_xbar: 142.56"), std::string::npos);
+  const PlatformConfig c = default_config();
+  EXPECT_DOUBLE_EQ(c.e.mvm_xbar, 142.56);
+  EXPECT_EQ(c.lat.mem_access, 2u);
+  EXPECT_EQ(c.host.bus_ns, 1u);
+  EXPECT_EQ(c.dma.setup_ns, 20u);
+  EXPECT_DOUBLE_EQ(c.clock_mhz, 1000.0);
+  std::string origin;
+  for (const auto& [k, o] : c.origins)
+    if (k == "e.mvm_xbar") origin = o;
+  EXPECT_NE(origin.find("built-in profiles/puma.yaml"), std::string::npos) << origin;
+  // A config text without the profile still gets it underneath.
+  const PlatformConfig t = load_config_text("node:\n  tiles: 4\n", "t.yaml");
+  EXPECT_DOUBLE_EQ(t.e.mem_word, 3.009);
+  EXPECT_EQ(t.node.tiles, 4u);
+}
+
 TEST(Config, ShippedConfigsLoad) {
   PlatformConfig node = load_config(cfg_path("puma-node.yaml"));
   EXPECT_EQ(node.node.tiles, 138u);
