@@ -25,7 +25,7 @@ void register_cmd_asm(CLI::App& app, CommandContext& ctx) {
   sub->callback([o, &ctx] {
     const PlatformConfig cfg = o->config.empty() ? default_config(o->sets) : load_config(o->config, o->sets);
     isa::Diagnostics diag;
-    auto img = isa::assemble_file(o->input, isa::geometry_from_config(cfg), diag);
+    auto img = isa::assemble_file(o->input, geometry_from_config(cfg), diag);
     std::cerr << diag.str();
     if (!img) {
       std::cerr << "pumavp asm: " << diag.error_count() << " error(s), no image written\n";

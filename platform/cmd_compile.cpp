@@ -34,7 +34,7 @@ int run_compile(const CompileCliOptions& o) {
     return 1;
   }
   // The loader's static checks, as a safety net against compiler bugs.
-  isa::Geometry platform = isa::geometry_from_config(cfg);
+  Geometry platform = geometry_from_config(cfg);
   if (isa::LoadError e = isa::validate_for_platform(c.image, platform)) {
     std::cerr << "pumavp compile: internal error: generated image fails the load checks: " << e.message << "\n";
     return 3;

@@ -36,7 +36,7 @@ void register_cmd_dis(CLI::App& app, CommandContext& ctx) {
       ctx.exit_code = 1;
       return;
     }
-    const std::string text = isa::disassemble(*r.image, isa::geometry_from_config(cfg));
+    const std::string text = isa::disassemble(*r.image, geometry_from_config(cfg));
     if (o->output.empty()) {
       std::cout << text;
     } else {

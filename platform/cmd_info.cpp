@@ -6,6 +6,8 @@
 
 #include "commands.h"
 #include "common/config.h"
+#include "common/geometry.h"
+#include "common/mvm_cost.h"
 
 namespace pumavp {
 
@@ -19,32 +21,36 @@ struct InfoOptions {
 
 void print_info(const PlatformConfig& c, std::ostream& os) {
   os << "# resolved configuration\n" << dump_config(c);
-  const uint64_t tiles = c.node.tiles, cores = tiles * c.tile.cores;
-  const uint64_t xbars = cores * c.core.num_mvmu;
-  const uint64_t weights = xbars * c.xbar.size * c.xbar.size;
-  const double t_mvm_ns = double(c.mvm_cycles()) * c.cycle_ns();
+  // Every figure below is derived in one place: the geometry (common/geometry.h) and the
+  // MVM cost the core model charges (common/mvm_cost.h; PANTHER: S = N slices).
+  const Geometry g = geometry_from_config(c);
+  const MvmCost mvm = mvm_cost(g, c);
+  const uint64_t tiles = g.tiles, cores = g.cores();
+  const uint64_t xbars = g.crossbars();
+  const uint64_t weights = g.weights();
+  const double t_mvm_ns = double(mvm.cycles) * c.cycle_ns();
   const double peak_mvm_s = double(xbars) / (t_mvm_ns * 1e-9);
-  const double peak_ops = peak_mvm_s * 2.0 * c.xbar.size * c.xbar.size;
+  const double peak_ops = peak_mvm_s * 2.0 * g.xbar_size * g.xbar_size;
   const double node_mw = tiles * c.power.tile.mw + c.power.noc.mw;
   const double node_mm2 = tiles * c.power.tile.mm2 + c.power.noc.mm2;
   os << "\n# derived figures\n";
   os << fmt::format("tiles:                 {}\n", tiles);
-  os << fmt::format("cores:                 {} ({} per tile)\n", cores, c.tile.cores);
-  os << fmt::format("crossbars (MVMUs):     {} ({} per core, {}x{}{})\n", xbars, c.core.num_mvmu, c.xbar.size,
-                    c.xbar.size, c.panther.enabled ? ", PANTHER MCUs" : "");
+  os << fmt::format("cores:                 {} ({} per tile)\n", cores, g.cores_per_tile);
+  os << fmt::format("crossbars (MVMUs):     {} ({} per core, {}x{}{})\n", xbars, g.num_mvmu, g.xbar_size,
+                    g.xbar_size, g.panther ? ", PANTHER MCUs" : "");
   os << fmt::format("crossbar capacity:     {} weights ({:.2f} M)\n", weights, weights / 1e6);
-  os << fmt::format("slices x steps:        {} x {} ({} bits/cell, {}-bit DAC)\n", c.xbar.slices(), c.xbar.steps(),
-                    c.xbar.bits_per_cell, c.xbar.dac_bits);
-  os << fmt::format("ADC:                   {} bits functional ({}), {} bits for energy\n",
-                    c.xbar.effective_adc_bits(), c.xbar.adc_lossless() ? "lossless" : "lossy", c.profile.adc_bits);
+  os << fmt::format("slices x steps:        {} x {} ({} bits/cell, {}-bit DAC)\n", g.slices, g.steps(),
+                    g.bits_per_cell, g.dac_bits);
+  os << fmt::format("ADC:                   {} bits functional ({}), {} bits for energy\n", g.adc_width(),
+                    g.adc_lossless() ? "lossless" : "lossy", c.profile.adc_bits);
   os << fmt::format("shared memory:         {} KiB per tile, {} KiB total\n", c.tile.shared_mem_bytes / 1024.0,
                     tiles * c.tile.shared_mem_bytes / 1024.0);
-  os << fmt::format("operand space:         XbarIn {} + XbarOut {} + RF {} = {} words\n", c.n_in(), c.n_in(),
-                    c.rf_words(), c.operand_space());
-  os << fmt::format("mesh:                  {} routers as {}x{}, {} tiles per router\n", c.routers(), c.mesh_width(),
-                    c.mesh_height(), c.noc.concentration);
-  os << fmt::format("MVM latency:           {} cycles = {:.0f} ns at {} MHz\n", c.mvm_cycles(), t_mvm_ns, c.clock_mhz);
-  os << fmt::format("MVM energy:            {:.2f} nJ per MVMU\n", c.mvm_energy_pj() / 1000.0);
+  os << fmt::format("operand space:         XbarIn {} + XbarOut {} + RF {} = {} words\n", g.n_in(), g.n_in(),
+                    g.n_rf(), g.operand_space());
+  os << fmt::format("mesh:                  {} routers as {}x{}, {} tiles per router\n", g.routers(), g.mesh_width(),
+                    g.mesh_height(), g.concentration);
+  os << fmt::format("MVM latency:           {} cycles = {:.0f} ns at {} MHz\n", mvm.cycles, t_mvm_ns, c.clock_mhz);
+  os << fmt::format("MVM energy:            {:.2f} nJ per MVMU\n", mvm.total_pj() / 1000.0);
   os << fmt::format("peak MVM rate:         {:.3e} MVM/s ({:.2f} TOPS, 1 MAC = 2 ops)\n", peak_mvm_s, peak_ops / 1e12);
   os << fmt::format("power (tiles + NoC):   {:.2f} W ({} x {} mW + {} mW)\n", node_mw / 1000.0, tiles, c.power.tile.mw,
                     c.power.noc.mw);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/geometry.h"
 #include "isa/instr.h"
 
 namespace pumavp {
@@ -70,14 +71,15 @@ nlohmann::json run_report_json(const RunSummary& run, const Stats& stats, const 
               {"wall_s", run.wall_s},
               {"host_instructions", run.host_instructions},
               {"host_mips", run.host_mips()}};
+  const Geometry g = geometry_from_config(cfg);
   j["platform"] = {{"tiles", cfg.node.tiles},
                    {"cores_per_tile", cfg.tile.cores},
                    {"mvmus_per_core", cfg.core.num_mvmu},
                    {"xbar_size", cfg.xbar.size},
                    {"concentration", cfg.noc.concentration},
-                   {"routers", cfg.routers()},
-                   {"mesh_width", cfg.mesh_width()},
-                   {"mesh_height", cfg.mesh_height()},
+                   {"routers", g.routers()},
+                   {"mesh_width", g.mesh_width()},
+                   {"mesh_height", g.mesh_height()},
                    {"clock_mhz", cfg.clock_mhz}};
   j["accel"] = {{"instructions_by_class", instructions_by_class(stats)}};
   j["stats"] = stats.to_json();

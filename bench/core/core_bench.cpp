@@ -33,7 +33,7 @@ struct Platform : sc_core::sc_module {
 
   void load(const std::string& pasm) {
     isa::Diagnostics diag;
-    auto img = isa::assemble_string(pasm, "bench.pasm", ".", isa::geometry_from_config(cfg), diag);
+    auto img = isa::assemble_string(pasm, "bench.pasm", ".", geometry_from_config(cfg), diag);
     if (!img) throw std::runtime_error(diag.str());
     const std::string err = tile.load(*img);
     if (!err.empty()) throw std::runtime_error(err);

@@ -3,6 +3,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/geometry.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -495,6 +497,14 @@ void read_file(const fs::path& path, Entries& out, std::vector<std::string>& sta
   stack.pop_back();
 }
 
+// The base layer of every config: the built-in `puma` profile (configs/profiles/puma.yaml).
+Entries base_entries() {
+  Entries out;
+  std::vector<std::string> stack;
+  read_text(puma_profile_yaml(), "<built-in profiles/puma.yaml>", fs::path(), out, stack);
+  return out;
+}
+
 void add_overrides(const std::vector<std::string>& overrides, Entries& out) {
   for (const auto& o : overrides) {
     auto eq = o.find('=');
@@ -533,8 +543,9 @@ void validate(const PlatformConfig& c) {
     for (unsigned b : c.panther.slices)
       check(b >= p, c, "panther.slices", "every slice needs at least 32/N = " + std::to_string(p) + " bits");
   }
-  check(c.operand_space() <= 8192, c, "core.num_mvmu",
-        "operand space 2*N_in + RF = " + std::to_string(c.operand_space()) + " words exceeds 8192 (13-bit operands)");
+  const unsigned space = geometry_from_config(c).operand_space();
+  check(space <= kMaxOperandSpace, c, "core.num_mvmu",
+        "operand space 2*N_in + RF = " + std::to_string(space) + " words exceeds 8192 (13-bit operands)");
   if (c.xbar.adc_bits)
     check(c.xbar.adc_bits >= 1, c, "xbar.adc_bits", "must be at least 1");
 }
@@ -558,44 +569,14 @@ PlatformConfig resolve(Entries& entries) {
 
 }  // namespace
 
-unsigned XbarConfig::lossless_adc_bits() const {
-  const uint64_t pmax = uint64_t(size) * ((1ull << bits_per_cell) - 1) * ((1ull << dac_bits) - 1);
-  unsigned bits = 0;
-  while ((1ull << bits) - 1 < pmax) ++bits;
-  return bits;
-}
-
-unsigned PlatformConfig::mesh_width() const {
-  const unsigned r = routers();
-  unsigned w = 1;
-  while (w * w < r) ++w;
-  return w;
-}
-
-unsigned PlatformConfig::mesh_height() const {
-  const unsigned w = mesh_width();
-  return (routers() + w - 1) / w;
-}
-
 uint64_t PlatformConfig::ns_to_cycles(double ns_value) const {
   const double cycles = ns_value / cycle_ns();
   // Tolerate floating-point noise before rounding up.
   return static_cast<uint64_t>(std::ceil(cycles - 1e-9));
 }
 
-uint64_t PlatformConfig::mvm_cycles() const {
-  return ns_to_cycles(double(xbar.steps() + 2) * xbar.size * ns.step_per_row);
-}
-
-double PlatformConfig::mvm_energy_pj() const {
-  const double T = xbar.steps(), S = xbar.slices(), X = xbar.size, ae = profile.adc_bits;
-  const double r = X / 128.0;
-  return T * S * e.mvm_xbar * r * r + T * S * X * e.mvm_adc * ae + T * X * (S + 1) * e.mvm_sna +
-         T * X * e.mvm_out + T * e.mvm_in + T * X * e.mvm_dac;
-}
-
 PlatformConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
-  Entries entries;
+  Entries entries = base_entries();
   std::vector<std::string> stack;
   read_file(path, entries, stack, Loc{});
   add_overrides(overrides, entries);
@@ -603,14 +584,14 @@ PlatformConfig load_config(const std::string& path, const std::vector<std::strin
 }
 
 PlatformConfig default_config(const std::vector<std::string>& overrides) {
-  Entries entries;
+  Entries entries = base_entries();
   add_overrides(overrides, entries);
   return resolve(entries);
 }
 
 PlatformConfig load_config_text(const std::string& yaml_text, const std::string& name,
                                 const std::vector<std::string>& overrides) {
-  Entries entries;
+  Entries entries = base_entries();
   std::vector<std::string> stack;
   read_text(yaml_text, name, fs::current_path(), entries, stack);
   add_overrides(overrides, entries);

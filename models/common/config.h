@@ -6,7 +6,14 @@
 // applies `--set key.path=value` overrides, checks every key against the schema table in
 // config.cpp (unknown keys, wrong types, out-of-range values are ConfigError naming the key
 // path and file:line) and the cross-field rules, and returns the resolved config.
-// `PlatformConfig{}` holds the defaults (isa.md §1 and the `puma` profile of §8).
+//
+// Defaults: the geometry defaults of isa.md §1 are the struct initialisers below; every
+// default latency, energy, clock and power figure comes from ONE place, the `puma` profile
+// configs/profiles/puma.yaml, which is built into the binary (puma_profile_yaml()) and parsed
+// as the base layer of every config. Those struct fields have no initialiser of their own
+// (zero until resolved): build a config with default_config() / load_config(), never by
+// default construction. Derived geometry lives in common/geometry.h, the MVM latency and
+// energy in common/mvm_cost.h.
 #pragma once
 
 #include <cstdint>
@@ -53,12 +60,6 @@ struct XbarConfig {
   unsigned adc_bits = 0;        // xbar.adc_bits; 0 = auto (lossless)
   AdcMode adc_mode = AdcMode::Clip;      // xbar.adc_mode
   XbarModel model = XbarModel::Ideal;    // xbar.model
-  unsigned slices() const { return (16 + bits_per_cell - 1) / bits_per_cell; }
-  unsigned steps() const { return (16 + dac_bits - 1) / dac_bits; }
-  // ceil(log2(X * (2^b - 1) * (2^d - 1) + 1)), isa.md §2.9.
-  unsigned lossless_adc_bits() const;
-  unsigned effective_adc_bits() const { return adc_bits ? adc_bits : lossless_adc_bits(); }
-  bool adc_lossless() const { return effective_adc_bits() >= lossless_adc_bits(); }
 };
 
 struct NumericsConfig {
@@ -72,11 +73,11 @@ struct NumericsConfig {
 enum class FifoFull { Wait, Error };
 
 struct NocConfig {
-  unsigned flit_bits = 32;      // noc.flit_bits
+  unsigned flit_bits{};   // noc.flit_bits (profile)
   unsigned concentration = 4;   // noc.concentration (tiles per router)
   unsigned inject_depth = 2;    // noc.inject_depth (packets)
-  unsigned router_cycles = 3;   // noc.router_cycles
-  unsigned link_cycles = 1;     // noc.link_cycles
+  unsigned router_cycles{};// noc.router_cycles (profile)
+  unsigned link_cycles{}; // noc.link_cycles (profile)
   FifoFull fifo_full = FifoFull::Wait;  // noc.fifo_full
 };
 
@@ -93,50 +94,50 @@ struct PantherConfig {
 
 // Digital latencies in cycles of clock_mhz (isa.md §8.1).
 struct LatencyConfig {
-  unsigned fetch = 1;       // lat.fetch
-  unsigned decode = 1;      // lat.decode
-  unsigned nop = 1;         // lat.nop (nop, halt)
-  unsigned vfu = 1;         // lat.vfu (per ceil(n/lanes))
-  unsigned sfu = 1;         // lat.sfu (aluint, brn)
-  unsigned taken = 2;       // lat.taken (extra cycles for a taken branch/jmp)
-  unsigned mem_access = 2;  // lat.mem_access (one shared-memory access of <= 16 words)
-  unsigned tile_instr = 1;  // lat.tile_instr
+  unsigned fetch{};       // lat.fetch
+  unsigned decode{};      // lat.decode
+  unsigned nop{};         // lat.nop (nop, halt)
+  unsigned vfu{};         // lat.vfu (per ceil(n/lanes))
+  unsigned sfu{};         // lat.sfu (aluint, brn)
+  unsigned taken{};       // lat.taken (extra cycles for a taken branch/jmp)
+  unsigned mem_access{};  // lat.mem_access (one shared-memory access of <= 16 words)
+  unsigned tile_instr{};  // lat.tile_instr
 };
 
 // Analog durations in ns, rounded up to cycles (isa.md §8.1).
 struct AnalogTimingConfig {
-  double step_per_row = 1.0;  // ns.step_per_row: t_mvm = (T + 2) * X * step_per_row
-  double opa = 1024.0;        // ns.opa: t_opa (PANTHER)
-  double xbar_rd = 10250.0;   // ns.xbar_rd: serial read of one crossbar
-  double xbar_wr = 10969.0;   // ns.xbar_wr: serial write of one crossbar
+  double step_per_row{};  // ns.step_per_row: t_mvm = (T + 2) * X * step_per_row
+  double opa{};           // ns.opa: t_opa (PANTHER)
+  double xbar_rd{};       // ns.xbar_rd: serial read of one crossbar
+  double xbar_wr{};       // ns.xbar_wr: serial write of one crossbar
 };
 
 // Dynamic energies in pJ (isa.md §8.2).
 struct EnergyConfig {
-  double core_fetch = 1.77;   // e.core_fetch
-  double rf = 0.477;          // e.rf
-  double vfu = 1.90;          // e.vfu
-  double sfu = 0.055;         // e.sfu
-  double copy = 0.954;        // e.copy
-  double mem_word = 3.009;    // e.mem_word
-  double noc_word = 12.027;   // e.noc_word
-  double tile_fetch = 2.41;   // e.tile_fetch
-  double opa = 11370.0;       // e.opa (per pair per MCU)
-  double xbar_rd = 6500.0;    // e.xbar_rd
-  double xbar_wr = 21125.0;   // e.xbar_wr
-  double static_scale = 0.0;  // e.static_scale
+  double core_fetch{};    // e.core_fetch
+  double rf{};            // e.rf
+  double vfu{};           // e.vfu
+  double sfu{};           // e.sfu
+  double copy{};          // e.copy
+  double mem_word{};      // e.mem_word
+  double noc_word{};      // e.noc_word
+  double tile_fetch{};    // e.tile_fetch
+  double opa{};           // e.opa (per pair per MCU)
+  double xbar_rd{};       // e.xbar_rd
+  double xbar_wr{};       // e.xbar_wr
+  double static_scale{};  // e.static_scale
   // MVM energy formula coefficients (isa.md §8.2).
-  double mvm_xbar = 142.56;   // e.mvm_xbar: per slice and step at X = 128, scales (X/128)^2
-  double mvm_adc = 0.1886;    // e.mvm_adc: per conversion per ADC bit
-  double mvm_sna = 0.0377;    // e.mvm_sna: shift-and-add per column per (S+1) per step
-  double mvm_out = 0.1341;    // e.mvm_out: XbarOut write per column per step
-  double mvm_in = 1.425;      // e.mvm_in: XbarIn read per step
-  double mvm_dac = 0.00294;   // e.mvm_dac: per row per step
+  double mvm_xbar{};      // e.mvm_xbar: per slice and step at X = 128, scales (X/128)^2
+  double mvm_adc{};       // e.mvm_adc: per conversion per ADC bit
+  double mvm_sna{};       // e.mvm_sna: shift-and-add per column per (S+1) per step
+  double mvm_out{};       // e.mvm_out: XbarOut write per column per step
+  double mvm_in{};        // e.mvm_in: XbarIn read per step
+  double mvm_dac{};       // e.mvm_dac: per row per step
 };
 
 struct ProfileConfig {
-  std::string name = "puma";  // profile.name
-  unsigned adc_bits = 8;      // profile.adc_bits: ADC width for energy (a_e)
+  std::string name{};     // profile.name
+  unsigned adc_bits{};    // profile.adc_bits: ADC width for energy (a_e)
 };
 
 // Component power (mW) and area (mm^2) of Diss. Table 3.5, for `pumavp info`.
@@ -145,11 +146,11 @@ struct PowerAreaEntry {
   double mm2 = 0.0;
 };
 struct PowerAreaConfig {
-  PowerAreaEntry core{42.37, 0.036};
-  PowerAreaEntry mvmu{19.09, 0.012};
-  PowerAreaEntry tile{373.8, 0.479};
-  PowerAreaEntry noc{570.63, 1.622};
-  PowerAreaEntry edram{17.66, 0.086};
+  PowerAreaEntry core;   // power.core_mw, power.core_mm2
+  PowerAreaEntry mvmu;   // power.mvmu_*
+  PowerAreaEntry tile;   // power.tile_*
+  PowerAreaEntry noc;    // power.noc_*
+  PowerAreaEntry edram;  // power.edram_*
 };
 
 struct HostConfig {
@@ -158,19 +159,19 @@ struct HostConfig {
   uint64_t mtime_hz = 10000000;    // host.mtime_hz: CLINT mtime frequency
   unsigned quantum_ns = 1000;      // host.quantum_ns: temporal-decoupling quantum
   bool dmi = true;                 // host.dmi: use DMI for DRAM
-  unsigned bus_ns = 1;             // host.bus_ns: bus/peripheral access latency
-  unsigned dram_ns = 10;           // host.dram_ns: DRAM access latency (non-DMI)
+  unsigned bus_ns{};      // host.bus_ns: bus/peripheral access latency (profile)
+  unsigned dram_ns{};     // host.dram_ns: DRAM access latency, non-DMI (profile)
   std::string uart_file;           // host.uart_file: "" = stdout
 };
 
 struct DmaConfig {
-  unsigned setup_ns = 20;      // dma.setup_ns: per transfer
+  unsigned setup_ns{};    // dma.setup_ns: per transfer (profile)
   unsigned beat_bytes = 32;    // dma.beat_bytes: bytes per burst beat (16 words)
-  unsigned beat_ns = 4;        // dma.beat_ns: bus time per beat
+  unsigned beat_ns{};     // dma.beat_ns: bus time per beat (profile)
 };
 
 struct PlatformConfig {
-  double clock_mhz = 1000.0;  // clock_mhz: accelerator clock
+  double clock_mhz{};     // clock_mhz: accelerator clock (profile)
   NodeConfig node;
   TileConfig tile;
   CoreConfig core;
@@ -186,21 +187,10 @@ struct PlatformConfig {
   HostConfig host;
   DmaConfig dma;
 
-  // Derived figures (isa.md §3.2, §8.1).
+  // Clock conversions (isa.md §8.1). Geometry: geometry_from_config() (common/geometry.h).
   double cycle_ns() const { return 1000.0 / clock_mhz; }
-  unsigned slots_per_mvmu() const { return panther.enabled ? 3 : 1; }        // K
-  unsigned n_in() const { return core.num_mvmu * slots_per_mvmu() * xbar.size; }  // N_in
-  unsigned rf_words() const { return core.rf_size ? core.rf_size : 2 * n_in(); }
-  unsigned operand_space() const { return 2 * n_in() + rf_words(); }
-  unsigned routers() const { return (node.tiles + noc.concentration - 1) / noc.concentration; }
-  unsigned mesh_width() const;
-  unsigned mesh_height() const;
   // ns rounded up to whole accelerator cycles.
   uint64_t ns_to_cycles(double ns) const;
-  // t_mvm in cycles: (T + 2) * X * ns.step_per_row, rounded up to cycles.
-  uint64_t mvm_cycles() const;
-  // Energy of one MVM (or MTVM) on one MVMU in pJ (isa.md §8.2 formula).
-  double mvm_energy_pj() const;
 
   // Where each value came from ("file:line", "--set", or "default"), by key path.
   std::vector<std::pair<std::string, std::string>> origins;
@@ -208,7 +198,7 @@ struct PlatformConfig {
 
 // Load `path`, apply `overrides` ("a.b.c=value"), validate. Throws ConfigError.
 PlatformConfig load_config(const std::string& path, const std::vector<std::string>& overrides = {});
-// Defaults plus overrides only (no file).
+// Defaults (geometry defaults + the built-in `puma` profile) plus overrides only (no file).
 PlatformConfig default_config(const std::vector<std::string>& overrides = {});
 // Apply YAML text (for tests); `name` is used in messages.
 PlatformConfig load_config_text(const std::string& yaml_text, const std::string& name,
@@ -218,5 +208,8 @@ PlatformConfig load_config_text(const std::string& yaml_text, const std::string&
 std::string dump_config(const PlatformConfig& cfg);
 // All known key paths, in schema order.
 std::vector<std::string> config_keys();
+
+// The text of configs/profiles/puma.yaml, built into the binary (generated puma_profile.cpp).
+const char* puma_profile_yaml();
 
 }  // namespace pumavp

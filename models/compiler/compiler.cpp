@@ -42,39 +42,10 @@ using isa::CoreInstr;
 using isa::Opcode;
 using isa::TileInstr;
 
-isa::Geometry Target::geometry() const {
-  isa::Geometry g;
-  g.tiles = tiles;
-  g.cores_per_tile = cores_per_tile;
-  g.num_mvmu = num_mvmu;
-  g.xbar_size = xbar_size;
-  g.bits_per_cell = bits_per_cell;
-  g.slices = (16 + bits_per_cell - 1) / bits_per_cell;
-  g.frac_bits = frac_bits;
-  g.panther = panther;
-  g.rf_size = rf_size;
-  g.core_imem_words = core_imem;
-  g.tile_imem_words = tile_imem;
-  g.shared_mem_words = shared_mem_words;
-  g.num_fifos = num_fifos;
-  return g;
-}
-
 Target target_from_config(const PlatformConfig& c) {
   Target t;
-  t.tiles = c.node.tiles;
-  t.cores_per_tile = c.tile.cores;
-  t.num_mvmu = c.core.num_mvmu;
-  t.xbar_size = c.xbar.size;
-  t.bits_per_cell = c.xbar.bits_per_cell;
-  t.frac_bits = c.numerics.frac_bits;
-  t.rf_size = c.core.rf_size;
-  t.core_imem = c.core.imem_words;
-  t.tile_imem = c.tile.imem_words;
-  t.shared_mem_words = c.tile.shared_mem_words();
-  t.num_fifos = c.tile.num_fifos;
+  t.geometry = geometry_from_config(c);
   t.fifo_depth = c.tile.fifo_depth;
-  t.panther = c.panther.enabled;
   return t;
 }
 
@@ -164,7 +135,7 @@ struct Value {
 
 class Generator {
  public:
-  Generator(const Model& m, const Target& t, const CompileOptions& o) : m_(m), t_(t), opt_(o), g_(t.geometry()) {}
+  Generator(const Model& m, const Target& t, const CompileOptions& o) : m_(m), t_(t), opt_(o), g_(t.geometry) {}
   Compiled run();
 
  private:
@@ -172,9 +143,9 @@ class Generator {
   uint32_t alloc(unsigned tile, unsigned len, const std::string& what) {
     uint32_t& top = mem_top_[tile];
     uint32_t a = top;
-    if (uint64_t(top) + len > t_.shared_mem_words)
+    if (uint64_t(top) + len > g_.shared_mem_words)
       throw CompileError(fmt::format("tile {} shared memory overflow: {} needs {} words at {}, the tile has {}", tile,
-                                     what, len, top, t_.shared_mem_words));
+                                     what, len, top, g_.shared_mem_words));
     top += len;
     return a;
   }
@@ -184,7 +155,7 @@ class Generator {
   static constexpr uint8_t kRelayFifo = 0, kSelfFifo = 1;
   uint8_t fifo(unsigned src, unsigned dst) {
     if (src != dst) return kRelayFifo;
-    if (t_.num_fifos < 2)
+    if (g_.num_fifos < 2)
       throw CompileError("the mapping needs 2 receive FIFOs per tile (relay and own-tile copies); tile.num_fifos is 1");
     return kSelfFifo;
   }
@@ -254,7 +225,7 @@ class Generator {
   const Model& m_;
   const Target& t_;
   const CompileOptions& opt_;
-  isa::Geometry g_;
+  Geometry g_;
   unsigned X_ = 0;
   std::vector<LayerQuant> q_;
   std::vector<BlockPlacement> blocks_;
@@ -373,16 +344,16 @@ void Generator::distribute(Value& v) {
 }
 
 void Generator::place() {
-  X_ = t_.xbar_size;
-  const unsigned M = t_.num_mvmu, C = t_.cores_per_tile;
+  X_ = g_.xbar_size;
+  const unsigned M = g_.num_mvmu, C = g_.cores_per_tile;
   uint64_t needed = 0;
   for (const Layer& l : m_.layers) needed += uint64_t((l.rows + X_ - 1) / X_) * ((l.cols + X_ - 1) / X_);
-  uint64_t avail = uint64_t(t_.tiles) * C * M;
+  const uint64_t avail = g_.crossbars();
   if (needed > avail)
     throw CompileError(fmt::format(
         "model '{}' does not fit: it needs {} crossbars of {}x{} ({} weights), the platform has {} "
         "({} tiles x {} cores x {} MVMUs)",
-        m_.name, needed, X_, X_, m_.parameters(), avail, t_.tiles, C, M));
+        m_.name, needed, X_, X_, m_.parameters(), avail, g_.tiles, C, M));
   uint64_t slot = 0;
   blk_.resize(m_.layers.size());
   for (unsigned l = 0; l < m_.layers.size(); ++l) {
@@ -600,11 +571,11 @@ void Generator::build_image(Compiled& out) {
   for (auto& b : blocks_) max_core = std::max(max_core, b.core);
   img.header.tiles = uint16_t(max_tile_ + 1);
   img.header.cores_per_tile = uint8_t(max_core + 1);
-  img.header.num_mvmu = uint8_t(t_.num_mvmu);
+  img.header.num_mvmu = uint8_t(g_.num_mvmu);
   img.header.xbar_size = uint16_t(X_);
-  img.header.bits_per_cell = uint8_t(t_.bits_per_cell);
+  img.header.bits_per_cell = uint8_t(g_.bits_per_cell);
   img.header.slices = uint8_t(g_.slices);
-  img.header.frac_bits = uint8_t(t_.frac_bits);
+  img.header.frac_bits = uint8_t(g_.frac_bits);
   img.header.panther = false;
   isa::Tensor tin;
   tin.name = m_.input_name;
@@ -643,7 +614,7 @@ void Generator::build_image(Compiled& out) {
     p.tile = uint16_t(key.first);
     p.core = uint8_t(key.second);
     for (const Ev& e : u.evs) p.words.push_back(e.tile ? isa::encode(e.t) : isa::encode(e.c));
-    const unsigned limit = p.is_tile() ? t_.tile_imem : t_.core_imem;
+    const unsigned limit = p.is_tile() ? g_.tile_imem_words : g_.core_imem_words;
     if (p.words.size() > limit)
       throw CompileError(fmt::format("{} program of tile {}{} needs {} instructions, the instruction memory holds {}",
                                      p.is_tile() ? "tile" : "core", p.tile,
@@ -657,8 +628,8 @@ std::string Generator::build_asm(const Compiled& out) const {
   std::string s;
   s += fmt::format("# model '{}' compiled by pumavp compile: {} layers, {} parameters\n", m_.name, m_.layers.size(),
                    m_.parameters());
-  s += fmt::format(".config frac_bits={} xbar_size={} num_mvmu={} cores={} tiles={}\n", t_.frac_bits, X_,
-                   t_.num_mvmu, unsigned(img.header.cores_per_tile), unsigned(img.header.tiles));
+  s += fmt::format(".config frac_bits={} xbar_size={} num_mvmu={} cores={} tiles={}\n", g_.frac_bits, X_,
+                   g_.num_mvmu, unsigned(img.header.cores_per_tile), unsigned(img.header.tiles));
   for (const auto& t : img.tensors) {
     if (t.dir == isa::TensorDir::In)
       s += fmt::format(".tensor {} in {} {} {} count={}\n", t.name, t.tile, t.addr, t.len, unsigned(t.count));
@@ -703,8 +674,8 @@ std::string Generator::build_report(const Compiled& out) const {
   std::string s;
   s += fmt::format("model '{}': input {}, output {}, {} layers, {} parameters\n", m_.name, m_.input_size,
                    m_.output_size(), m_.layers.size(), m_.parameters());
-  s += fmt::format("target: {} tiles x {} cores x {} MVMUs of {}x{} = {} crossbars, Q{}.{}\n", t_.tiles,
-                   t_.cores_per_tile, t_.num_mvmu, X_, X_, out.crossbars_available, 15 - t_.frac_bits, t_.frac_bits);
+  s += fmt::format("target: {} tiles x {} cores x {} MVMUs of {}x{} = {} crossbars, Q{}.{}\n", g_.tiles,
+                   g_.cores_per_tile, g_.num_mvmu, X_, X_, out.crossbars_available, 15 - g_.frac_bits, g_.frac_bits);
   s += "\nlayers:\n";
   for (size_t l = 0; l < m_.layers.size(); ++l) {
     const Layer& L = m_.layers[l];
@@ -732,9 +703,9 @@ std::string Generator::build_report(const Compiled& out) const {
   unsigned max_fifos = 0;
   for (auto& [t, m] : fifo_map_) max_fifos = std::max(max_fifos, unsigned(m.size()));
   s += fmt::format("programs: largest core program {} of {} instructions, largest tile program {} of {}\n", max_core,
-                   t_.core_imem, max_tile, t_.tile_imem);
+                   g_.core_imem_words, max_tile, g_.tile_imem_words);
   s += fmt::format("shared memory: at most {} of {} words per tile; receive FIFOs: at most {} of {} per tile\n",
-                   max_mem, t_.shared_mem_words, max_fifos, t_.num_fifos);
+                   max_mem, g_.shared_mem_words, max_fifos, g_.num_fifos);
   s += fmt::format("tensors: {} in tile 0 @0 (len {}, count {}), {} out tile {} @{} (len {})\n", m_.input_name,
                    m_.input_size, input_count_, m_.output_name, out_tile_, out_addr_, m_.output_size());
   s += "\nmapping (layer block W[rows, cols] -> tile/core/mvmu):\n";
@@ -760,11 +731,11 @@ std::string Generator::build_report(const Compiled& out) const {
 }
 
 Compiled Generator::run() {
-  if (t_.panther) throw CompileError("PANTHER targets are not supported by the compiler (compile for a PUMA config)");
+  if (g_.panther) throw CompileError("PANTHER targets are not supported by the compiler (compile for a PUMA config)");
   std::string gerr = g_.check();
   if (!gerr.empty()) throw CompileError("bad target geometry: " + gerr);
   m_.check();
-  for (const auto& l : m_.layers) q_.push_back(quantize_layer(l, t_.frac_bits));
+  for (const auto& l : m_.layers) q_.push_back(quantize_layer(l, g_.frac_bits));
   place();
   plan_values();
   generate();
@@ -773,7 +744,7 @@ Compiled Generator::run() {
   out.quant = q_;
   out.blocks = blocks_;
   out.crossbars_used = unsigned(blocks_.size());
-  out.crossbars_available = t_.tiles * t_.cores_per_tile * t_.num_mvmu;
+  out.crossbars_available = unsigned(g_.crossbars());
   out.tiles_used = 0;
   for (const auto& p : out.image.programs) out.tiles_used = std::max(out.tiles_used, unsigned(p.tile) + 1);
   double cells = 0;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "compiler/model.h"
+#include "common/geometry.h"
 #include "isa/kimage.h"
 
 namespace pumavp {
@@ -31,22 +32,11 @@ struct PlatformConfig;
 
 namespace pumavp::compiler {
 
-// The platform resources the compiler maps onto.
+// The platform resources the compiler maps onto: the platform's one Geometry (tiles, cores,
+// MVMUs, crossbar size, slices, Q format, memories) plus the receive-FIFO depth.
 struct Target {
-  unsigned tiles = 4;
-  unsigned cores_per_tile = 8;
-  unsigned num_mvmu = 2;
-  unsigned xbar_size = 128;
-  unsigned bits_per_cell = 2;
-  unsigned frac_bits = 12;
-  unsigned rf_size = 0;             // 0 = 2 * N_in
-  unsigned core_imem = 512;
-  unsigned tile_imem = 1024;
-  unsigned shared_mem_words = 32768;
-  unsigned num_fifos = 16;
+  Geometry geometry;
   unsigned fifo_depth = 2;
-  bool panther = false;
-  isa::Geometry geometry() const;   // the platform geometry for these values
 };
 Target target_from_config(const pumavp::PlatformConfig& cfg);
 

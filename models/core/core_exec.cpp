@@ -37,22 +37,21 @@ CoreStats::CoreStats(Stats& s, const std::string& p)
 CoreExec::CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stats& stats,
                    const std::string& prefix, std::shared_ptr<const xbar::LutSet> luts)
     : cfg_(cfg),
-      geo_(isa::geometry_from_config(cfg)),
+      geo_(geometry_from_config(cfg)),
       tile_(tile),
       core_(core),
       X_(cfg.xbar.size),
       M_(cfg.core.num_mvmu),
-      K_(cfg.slots_per_mvmu()),
       f_(cfg.numerics.frac_bits),
       luts_(luts ? std::move(luts)
                  : std::make_shared<const xbar::LutSet>(cfg.numerics.frac_bits,
                                                         cfg.numerics.lut_bits)),
       prog_(geo_),
-      a_(cfg.operand_space(), 0),
+      a_(geo_.operand_space(), 0),
       tmp1_(cfg.xbar.size),
       st_(stats, prefix) {
   panther_ = cfg.panther.enabled;
-  xp_ = xbar::xbar_params(cfg);
+  xp_ = xbar::xbar_params(geo_, cfg);
   xbar::validate(xp_);  // fail at construction, not at the first product
   arrays_.resize(M_);
   const EnergyConfig& e = cfg.e;
@@ -62,16 +61,8 @@ CoreExec::CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stat
   e_sfu_ = e.sfu;
   e_copy_ = e.copy;
   e_mem_ = e.mem_word;
-  // MVM energy split per selected MVMU (isa.md §8.2).
-  n_slices_ = panther_ ? static_cast<unsigned>(cfg.panther.slices.size()) : cfg.xbar.slices();
-  const double T = cfg.xbar.steps(), S = n_slices_, X = X_, ae = cfg.profile.adc_bits;
-  const double r = X / 128.0;
-  e_mvm_xbar_ = T * S * e.mvm_xbar * r * r;
-  e_mvm_adc_ = T * S * X * e.mvm_adc * ae;
-  e_mvm_sna_ = T * X * (S + 1) * e.mvm_sna;
-  e_mvm_rf_ = T * X * e.mvm_out + T * e.mvm_in;
-  e_mvm_dac_ = T * X * e.mvm_dac;
-  c_mvm_ = cfg.mvm_cycles();
+  mvm_ = mvm_cost(geo_, cfg);  // MVM latency and energy split per selected MVMU (isa.md §8)
+  c_mvm_ = mvm_.cycles;
   c_opa_ = cfg.ns_to_cycles(cfg.ns.opa);
   c_rd_ = cfg.ns_to_cycles(cfg.ns.xbar_rd);
   c_wr_ = cfg.ns_to_cycles(cfg.ns.xbar_wr);
@@ -164,11 +155,10 @@ uint64_t CoreExec::exec_alu(const isa::CoreInstr& in, bool imm) {
 
 void CoreExec::exec_mvm(uint8_t mask, unsigned filter, unsigned stride) {
   int16_t* A = a_.data();
-  const unsigned n_in = M_ * K_ * X_;
   for (unsigned m = 0; m < M_; ++m) {
     if (!(mask >> m & 1)) continue;
-    int16_t* x = A + size_t{m} * K_ * X_;
-    int16_t* y = A + n_in + size_t{m} * K_ * X_;
+    int16_t* x = A + geo_.xbar_in_addr(m, 0, 0);
+    int16_t* y = A + geo_.xbar_out_addr(m, 0, 0);
     array(m).mvm(x, y, flags_);
     charge_mvm(1);
     if (filter > 0) {  // input shuffling (isa.md §4.3)
@@ -184,25 +174,24 @@ void CoreExec::exec_mvm(uint8_t mask, unsigned filter, unsigned stride) {
 
 void CoreExec::charge_mvm(unsigned ops) {
   st_.mvm += ops;
-  st_.energy.add(Component::Crossbar, ops * e_mvm_xbar_);
-  st_.energy.add(Component::Adc, ops * e_mvm_adc_);
-  st_.energy.add(Component::ShiftAdd, ops * e_mvm_sna_);
-  st_.energy.add(Component::Rf, ops * e_mvm_rf_);
-  st_.energy.add(Component::Dac, ops * e_mvm_dac_);
+  st_.energy.add(Component::Crossbar, ops * mvm_.xbar_pj);
+  st_.energy.add(Component::Adc, ops * mvm_.adc_pj);
+  st_.energy.add(Component::ShiftAdd, ops * mvm_.sna_pj);
+  st_.energy.add(Component::Rf, ops * mvm_.rf_pj);
+  st_.energy.add(Component::Dac, ops * mvm_.dac_pj);
 }
 
 void CoreExec::charge_crs(unsigned mcus) {
   // N slice crossbars read once and written c times (c = 1, 2, 3 copies for variants 1-3).
   const double c = cfg_.panther.variant;
   st_.energy.add(Component::Crossbar,
-                 mcus * n_slices_ * (cfg_.e.xbar_rd + c * cfg_.e.xbar_wr));
+                 mcus * geo_.slices * (cfg_.e.xbar_rd + c * cfg_.e.xbar_wr));
 }
 
 // PANTHER `mcu` (isa.md §7.3, §8.1, §8.2). Without PANTHER only MVM bits are legal.
 StepResult CoreExec::exec_mcu(const isa::CoreInstr& in) {
   StepResult r;
   int16_t* A = a_.data();
-  const unsigned n_in = M_ * K_ * X_;
   uint64_t cycles = 0;
   for (unsigned m = 0; m < M_ && m < isa::kMaxMcus; ++m) {
     const uint8_t fl = in.mcu[m];
@@ -214,8 +203,8 @@ StepResult CoreExec::exec_mcu(const isa::CoreInstr& in) {
       cycles = std::max(cycles, c_mvm_);
       continue;
     }
-    auto in_slot = [&](unsigned k) { return A + size_t{m * K_ + k} * X_; };
-    auto out_slot = [&](unsigned k) { return A + n_in + size_t{m * K_ + k} * X_; };
+    auto in_slot = [&](unsigned k) { return A + geo_.xbar_in_addr(m, k, 0); };
+    auto out_slot = [&](unsigned k) { return A + geo_.xbar_out_addr(m, k, 0); };
     uint64_t t = 0;
     if (fl & isa::kMcuMvm) {
       array(m).mvm(in_slot(0), out_slot(0), flags_);
@@ -255,7 +244,7 @@ uint64_t CoreExec::commit_panther() {
       if (cfg_.panther.variant == 3) {
         t = c_rd_ + c_wr_;  // copy the updated third crossbar to the other two
         st_.energy.add(Component::Crossbar,
-                       n_slices_ * (cfg_.e.xbar_rd + 2 * cfg_.e.xbar_wr));
+                       geo_.slices * (cfg_.e.xbar_rd + 2 * cfg_.e.xbar_wr));
       } else {
         t = pairs * c_opa_;  // replay the saved operands
         st_.energy.add(Component::Edram, pairs * 2.0 * X_ * cfg_.e.mem_word);

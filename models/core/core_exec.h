@@ -27,7 +27,8 @@
 #include "xbar/rng.h"
 #include "xbar/xbar_config.h"
 #include "isa/encoding.h"
-#include "isa/geometry.h"
+#include "common/geometry.h"
+#include "common/mvm_cost.h"
 #include "isa/instr.h"
 
 namespace pumavp::core {
@@ -81,7 +82,7 @@ class CoreExec {
   CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stats& stats,
            const std::string& stats_prefix, std::shared_ptr<const xbar::LutSet> luts = nullptr);
 
-  const isa::Geometry& geometry() const { return geo_; }
+  const Geometry& geometry() const { return geo_; }
   unsigned tile() const { return tile_; }
   unsigned core() const { return core_; }
 
@@ -141,9 +142,9 @@ class CoreExec {
   void charge_crs(unsigned mcus);
 
   const PlatformConfig& cfg_;
-  isa::Geometry geo_;
+  Geometry geo_;
   unsigned tile_, core_;
-  unsigned X_, M_, K_, f_;
+  unsigned X_, M_, f_;
   std::shared_ptr<const xbar::LutSet> luts_;
   fabric::ProgramMemory<isa::CoreInstr> prog_;
   bool panther_;
@@ -165,9 +166,8 @@ class CoreExec {
   CoreStats st_;
   // Pre-computed per-instruction constants.
   double e_fetch_, e_rf_, e_vfu_, e_sfu_, e_copy_, e_mem_;
-  double e_mvm_xbar_, e_mvm_adc_, e_mvm_sna_, e_mvm_rf_, e_mvm_dac_;
+  MvmCost mvm_;  // one MVM on one MVMU: cycles and energy split
   uint64_t c_mvm_, c_opa_, c_rd_, c_wr_;
-  unsigned n_slices_;  // S (PUMA) or N (PANTHER)
 };
 
 }  // namespace pumavp::core

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "isa/encoding.h"
-#include "isa/geometry.h"
+#include "common/geometry.h"
 #include "isa/instr.h"
 
 namespace pumavp::fabric {
@@ -35,7 +35,7 @@ class ProgramMemory {
     std::string why;
   };
 
-  explicit ProgramMemory(const isa::Geometry& geo) : geo_(geo) {}
+  explicit ProgramMemory(const pumavp::Geometry& geo) : geo_(geo) {}
 
   // LOAD: decodes every word. Returns false (program unchanged, *why set) only if the program
   // is larger than `capacity` (core.imem_words or tile.imem_words).
@@ -116,7 +116,7 @@ class ProgramMemory {
     return buf;
   }
 
-  isa::Geometry geo_;
+  pumavp::Geometry geo_;
   std::vector<Slot> slots_;
 };
 

@@ -757,7 +757,7 @@ void Assembler::dir_config(unsigned mcol, const std::vector<Tok>& toks) {
   cores_given_ = get("cores", 1, 255, g_.cores_per_tile);
   bool b_given = get("bits_per_cell", 1, 6, g_.bits_per_cell);
   if (!get("slices", 1, 32, g_.slices) && (b_given || pit != ops.kv.end()))
-    g_.slices = g_.panther ? unsigned(g_.panther_slices.size()) : (16 + g_.bits_per_cell - 1) / g_.bits_per_cell;
+    g_.slices = g_.derived_slices();
   if (!ok) return;
   Geometry t = g_;
   if (!tiles_given_) t.tiles = 1;

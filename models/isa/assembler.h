@@ -17,7 +17,7 @@
 #include <string>
 
 #include "isa/diagnostics.h"
-#include "isa/geometry.h"
+#include "common/geometry.h"
 #include "isa/kimage.h"
 
 namespace pumavp::isa {

@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <string>
 
-#include "isa/geometry.h"
+#include "common/geometry.h"
 #include "isa/instr.h"
 
 namespace pumavp::isa {

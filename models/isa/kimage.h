@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "isa/encoding.h"
-#include "isa/geometry.h"
+#include "common/geometry.h"
 
 namespace pumavp::isa {
 

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "common/geometry.h"
 #include "fabric/packet.h"
 
 namespace pumavp::noc {
@@ -22,10 +23,12 @@ MeshGeometry::MeshGeometry(unsigned t, unsigned c) : tiles(t), concentration(c) 
     std::cerr << "pumavp: internal error in noc::MeshGeometry: zero tiles or concentration\n";
     std::abort();
   }
-  routers = (tiles + concentration - 1) / concentration;
-  width = 1;
-  while (width * width < routers) ++width;
-  height = (routers + width - 1) / width;
+  Geometry g;  // the mesh shape is derived in one place (common/geometry.h)
+  g.tiles = tiles;
+  g.concentration = concentration;
+  routers = g.routers();
+  width = g.mesh_width();
+  height = g.mesh_height();
 }
 
 MeshGeometry::MeshGeometry(const PlatformConfig& cfg)

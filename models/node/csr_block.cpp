@@ -2,20 +2,11 @@
 
 namespace pumavp::node {
 
-GeometryWords geometry_words(const PlatformConfig& cfg) {
-  GeometryWords g;
-  g.geometry0 = (cfg.node.tiles & 0xFFFFu) | ((cfg.tile.cores & 0xFFu) << 16) | ((cfg.core.num_mvmu & 0xFFu) << 24);
-  g.geometry1 = (cfg.xbar.size & 0xFFFFu) | ((cfg.numerics.frac_bits & 0xFFu) << 16) |
-                ((cfg.panther.enabled ? 1u : 0u) << 24);
-  return g;
-}
-
-CsrBlock::CsrBlock(sc_core::sc_module_name name, const PlatformConfig& cfg) : host::MmioDevice(name, "accel.csr") {
-  const GeometryWords geo = geometry_words(cfg);
+CsrBlock::CsrBlock(sc_core::sc_module_name name, const Geometry& geo) : host::MmioDevice(name, "accel.csr") {
   regs_.add(csr::ID, 4, "ID", Access::RO, csr::kIdValue);
   regs_.add(csr::VERSION, 4, "VERSION", Access::RO, csr::kVersion);
-  regs_.add(csr::GEOMETRY0, 4, "GEOMETRY0", Access::RO, geo.geometry0);
-  regs_.add(csr::GEOMETRY1, 4, "GEOMETRY1", Access::RO, geo.geometry1);
+  regs_.add(csr::GEOMETRY0, 4, "GEOMETRY0", Access::RO, geo.csr_geometry0());
+  regs_.add(csr::GEOMETRY1, 4, "GEOMETRY1", Access::RO, geo.csr_geometry1());
   regs_.add(csr::CTRL, 4, "CTRL", Access::WO).on_write([this](uint32_t v) {
     if (on_ctrl) on_ctrl(v);
   });

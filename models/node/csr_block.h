@@ -20,7 +20,7 @@
 
 #include <systemc>
 
-#include "common/config.h"
+#include "common/geometry.h"
 #include "host/mmio_device.h"
 
 namespace pumavp::node {
@@ -43,15 +43,10 @@ constexpr uint64_t kCsrBytes = 0x1000, kWindowBytes = 0x1000000, kTileWindowByte
 constexpr uint64_t kCsrBase = 0x40000000, kWindowBase = 0x50000000;
 }  // namespace csr
 
-// GEOMETRY0 and GEOMETRY1 as the configuration gives them.
-struct GeometryWords {
-  uint32_t geometry0 = 0, geometry1 = 0;
-};
-GeometryWords geometry_words(const PlatformConfig& cfg);
-
 class CsrBlock : public host::MmioDevice {
  public:
-  CsrBlock(sc_core::sc_module_name name, const PlatformConfig& cfg);
+  // GEOMETRY0/1 are the geometry's CSR words (Geometry::csr_geometry0/1).
+  CsrBlock(sc_core::sc_module_name name, const Geometry& geo);
 
   // ---- bindings (set by the host interface before the simulation starts) ----
   std::function<void(uint32_t ctrl)> on_ctrl;               // a write to CTRL

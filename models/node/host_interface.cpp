@@ -18,7 +18,7 @@ constexpr const char* kMsgType = "pumavp/accel";
 HostInterface::HostInterface(sc_module_name name, const PlatformConfig& cfg, Stats& stats, Node& node)
     : sc_module(name),
       ledger_(stats.ledger("accel.host_interface")),
-      csr_("csr", cfg),
+      csr_("csr", node.geometry()),
       dma_engine_("dma", cfg, stats),
       csr(csr_.socket),
       window("window"),

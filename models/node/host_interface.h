@@ -33,6 +33,7 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "common/trace.h"
+#include "common/geometry.h"
 #include "isa/kimage.h"
 #include "node/csr_block.h"
 #include "node/dma_engine.h"

@@ -15,7 +15,7 @@ Node::Node(sc_module_name name, const PlatformConfig& cfg, Stats& stats)
     : sc_module(name),
       host_socket("host_socket"),
       cfg_(cfg),
-      geo_(isa::geometry_from_config(cfg)),
+      geo_(geometry_from_config(cfg)),
       monitor_("monitor"),
       mem_access_(sc_time(cfg.cycle_ns(), SC_NS) * static_cast<double>(cfg.lat.mem_access)),
       c_runs_(stats.counter("node.runs")),

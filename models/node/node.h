@@ -43,7 +43,7 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "common/trace.h"
-#include "isa/geometry.h"
+#include "common/geometry.h"
 #include "isa/kimage.h"
 #include "noc/mesh.h"
 #include "fabric/run_monitor.h"
@@ -65,7 +65,7 @@ class Node : public sc_core::sc_module, public NodeControl {
 
   // ---- geometry and parts ----
   const PlatformConfig& config() const { return cfg_; }
-  const isa::Geometry& geometry() const { return geo_; }
+  const Geometry& geometry() const { return geo_; }
   unsigned num_tiles() const { return static_cast<unsigned>(tiles_.size()); }
   tile::Tile& tile(unsigned t) { return *tiles_.at(t); }
   noc::Mesh& mesh() { return *mesh_; }
@@ -141,7 +141,7 @@ class Node : public sc_core::sc_module, public NodeControl {
   std::string describe_unit(const fabric::UnitRecord& u) const;
 
   const PlatformConfig cfg_;
-  isa::Geometry geo_;
+  Geometry geo_;
   fabric::RunMonitor monitor_;
   std::unique_ptr<noc::Mesh> mesh_;
   std::vector<std::unique_ptr<tile::Tile>> tiles_;

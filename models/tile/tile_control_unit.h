@@ -123,7 +123,7 @@ class TileControlUnit : public sc_core::sc_module, public fabric::Unit, private 
   trace::InstrTrace* it_ = nullptr;
   trace::Track track_;
   std::string unit_;
-  isa::Geometry geo_;
+  Geometry geo_;
   unsigned tile_;
   fabric::RunMonitor& mon_;
   unsigned handle_;

@@ -40,7 +40,7 @@ class BitPlanes {
   void accumulate(bool transposed, const uint16_t* u, int64_t* sacc, uint64_t& conversions,
                   uint64_t& clipped) const;
 
-  unsigned steps() const { return (16 + d_ - 1) / d_; }
+  unsigned steps() const { return dac_steps(d_); }
 
  private:
   unsigned X_, Xp_, nw_, d_;            // Xp_: X rounded up to the kernel block (zero padding)

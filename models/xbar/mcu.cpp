@@ -22,14 +22,7 @@ PantherSlicing::PantherSlicing(const std::vector<unsigned>& msb_first) {
       throw std::invalid_argument("panther.slices: slice " + std::to_string(k) + " has " +
                                   std::to_string(bits[k]) + " bits; need " + std::to_string(p) +
                                   "..16");
-  const unsigned top = (n - 1) * p;  // <= 30
-  const int64_t G = ((int64_t{1} << top) - 1) / ((int64_t{1} << p) - 1);
-  const unsigned bt = bits[n - 1];
-  const int64_t lo = -(int64_t{1} << (bt - 1)) * (int64_t{1} << top) - (int64_t{1} << (p - 1)) * G;
-  const int64_t hi = ((int64_t{1} << (bt - 1)) - 1) * (int64_t{1} << top) +
-                     ((int64_t{1} << (p - 1)) - 1) * G;
-  wlo = std::max<int64_t>(INT32_MIN, lo);
-  whi = std::min<int64_t>(INT32_MAX, hi);
+  panther_weight_range(msb_first, wlo, whi);  // [Wlo, Whi], common/geometry.h
   beta = 0;
   for (unsigned k = 0; k < n; ++k) beta += (int64_t{1} << (bits[k] - 1)) << (k * p);
 }

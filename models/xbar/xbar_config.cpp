@@ -7,15 +7,6 @@
 
 namespace pumavp::xbar {
 
-unsigned lossless_adc_bits(unsigned X, unsigned b, unsigned d) {
-  // Pmax = X (2^b - 1)(2^d - 1); smallest a with 2^a - 1 >= Pmax.
-  const unsigned __int128 pmax = static_cast<unsigned __int128>(X) *
-                                 ((uint64_t{1} << b) - 1) * ((uint64_t{1} << d) - 1);
-  unsigned a = 0;
-  while (((static_cast<unsigned __int128>(1) << a) - 1) < pmax) ++a;
-  return a;
-}
-
 namespace {
 void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("xbar params: " + what);

@@ -1,6 +1,7 @@
 // pumavp::xbar::XbarParams — everything the crossbar numerics need (isa.md §1, §2, §7),
-// as one plain struct. The platform fills it from PlatformConfig with xbar_params(); tests
-// and tools may fill it directly.
+// as one plain struct. The platform fills it from the one Geometry (common/geometry.h) plus
+// the numerics keys with xbar_params(geometry, cfg); tests and tools may fill it directly.
+// Derived figures (slices, steps, lossless ADC width) use the Geometry's formulas.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "common/config.h"
+#include "common/geometry.h"
 
 namespace pumavp::xbar {
 
@@ -15,8 +17,7 @@ using pumavp::AdcMode;    // Clip, Scale        (xbar.adc_mode)
 using pumavp::OpaModel;   // Ideal, Sliced      (panther.opa_model)
 using pumavp::XbarModel;  // Ideal, Sliced      (xbar.model)
 
-// ceil(log2(X * (2^b - 1) * (2^d - 1) + 1)): the smallest lossless ADC width (isa.md §2.9).
-unsigned lossless_adc_bits(unsigned X, unsigned b, unsigned d);
+using pumavp::lossless_adc_bits;  // ceil(log2(X (2^b - 1)(2^d - 1) + 1)), common/geometry.h
 
 struct XbarParams {
   unsigned size = 128;                  // X: rows = columns (xbar.size)
@@ -34,8 +35,8 @@ struct XbarParams {
   unsigned crs_period = 1024;                            // panther.crs_period (0 = never)
   OpaModel opa_model = OpaModel::Ideal;                  // panther.opa_model
 
-  unsigned slices() const { return (16 + bits_per_cell - 1) / bits_per_cell; }  // S
-  unsigned steps() const { return (16 + dac_bits - 1) / dac_bits; }              // T
+  unsigned slices() const { return puma_slices(bits_per_cell); }  // S
+  unsigned steps() const { return dac_steps(dac_bits); }          // T
   // Lossless width of the PUMA array (all slices share it).
   unsigned lossless_bits() const { return lossless_adc_bits(size, bits_per_cell, dac_bits); }
   // Functional ADC width of the PUMA array.
@@ -50,23 +51,25 @@ struct XbarParams {
 // f 0..14, L 8..16, PANTHER slices (N divides 32, every b_k >= p, b_k <= 16).
 void validate(const XbarParams& p);
 
-// The numerics view of a platform configuration.
-inline XbarParams xbar_params(const PlatformConfig& c) {
+// The numerics view of a platform configuration: the crossbar shape from its Geometry
+// (geometry_from_config(c)), the numerics knobs from `c`.
+inline XbarParams xbar_params(const Geometry& g, const PlatformConfig& c) {
   XbarParams p;
-  p.size = c.xbar.size;
-  p.bits_per_cell = c.xbar.bits_per_cell;
-  p.dac_bits = c.xbar.dac_bits;
-  p.adc_bits = c.xbar.adc_bits;
+  p.size = g.xbar_size;
+  p.bits_per_cell = g.bits_per_cell;
+  p.dac_bits = g.dac_bits;
+  p.adc_bits = g.adc_bits;
   p.adc_mode = c.xbar.adc_mode;
   p.model = c.xbar.model;
-  p.frac_bits = c.numerics.frac_bits;
+  p.frac_bits = g.frac_bits;
   p.lut_bits = c.numerics.lut_bits;
-  p.panther = c.panther.enabled;
-  p.panther_slices = c.panther.slices;
+  p.panther = g.panther;
+  p.panther_slices = g.panther_slices;
   p.lr_shift = c.panther.lr_shift;
   p.crs_period = c.panther.crs_period;
   p.opa_model = c.panther.opa_model;
   return p;
 }
+inline XbarParams xbar_params(const PlatformConfig& c) { return xbar_params(geometry_from_config(c), c); }
 
 }  // namespace pumavp::xbar

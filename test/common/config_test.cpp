@@ -5,6 +5,8 @@
 #include <fstream>
 
 #include "common/config.h"
+#include "common/geometry.h"
+#include "common/mvm_cost.h"
 
 using namespace pumavp;
 
@@ -47,11 +49,37 @@ TEST(Config, DefaultsArePumaValues) {
   EXPECT_EQ(c.tile.cores, 8u);
   EXPECT_EQ(c.core.num_mvmu, 2u);
   EXPECT_EQ(c.xbar.size, 128u);
-  EXPECT_EQ(c.xbar.slices(), 8u);   // ceil(16/2)
-  EXPECT_EQ(c.xbar.steps(), 16u);   // ceil(16/1)
-  EXPECT_EQ(c.n_in(), 256u);
-  EXPECT_EQ(c.rf_words(), 512u);
-  EXPECT_EQ(c.operand_space(), 1024u);
+  const Geometry g = geometry_from_config(c);
+  EXPECT_EQ(g.slices, 8u);     // ceil(16/2)
+  EXPECT_EQ(g.steps(), 16u);   // ceil(16/1)
+  EXPECT_EQ(g.n_in(), 256u);
+  EXPECT_EQ(g.n_rf(), 512u);
+  EXPECT_EQ(g.operand_space(), 1024u);
+}
+
+// The profile is the one source of the latency/energy defaults: the structs carry none, the
+// built-in configs/profiles/puma.yaml is the base layer of every config.
+TEST(Config, BuiltInProfileIsTheOnlySourceOfDefaults) {
+  const PlatformConfig bare{};
+  EXPECT_EQ(bare.e.mvm_xbar, 0.0);
+  EXPECT_EQ(bare.lat.mem_access, 0u);
+  EXPECT_EQ(bare.host.bus_ns, 0u);
+  EXPECT_EQ(bare.clock_mhz, 0.0);
+  EXPECT_NE(std::string(puma_profile_yaml()).find("mvm_xbar: 142.56"), std::string::npos);
+  const PlatformConfig c = default_config();
+  EXPECT_DOUBLE_EQ(c.e.mvm_xbar, 142.56);
+  EXPECT_EQ(c.lat.mem_access, 2u);
+  EXPECT_EQ(c.host.bus_ns, 1u);
+  EXPECT_EQ(c.dma.setup_ns, 20u);
+  EXPECT_DOUBLE_EQ(c.clock_mhz, 1000.0);
+  std::string origin;
+  for (const auto& [k, o] : c.origins)
+    if (k == "e.mvm_xbar") origin = o;
+  EXPECT_NE(origin.find("built-in profiles/puma.yaml"), std::string::npos) << origin;
+  // A config text without the profile still gets it underneath.
+  const PlatformConfig t = load_config_text("node:\n  tiles: 4\n", "t.yaml");
+  EXPECT_DOUBLE_EQ(t.e.mem_word, 3.009);
+  EXPECT_EQ(t.node.tiles, 4u);
 }
 
 TEST(Config, ShippedConfigsLoad) {
@@ -59,34 +87,36 @@ TEST(Config, ShippedConfigsLoad) {
   EXPECT_EQ(node.node.tiles, 138u);
   EXPECT_EQ(node.noc.concentration, 4u);
   // 138 tiles / 4 per router = 35 routers -> W = ceil(sqrt(35)) = 6, H = ceil(35/6) = 6.
-  EXPECT_EQ(node.routers(), 35u);
-  EXPECT_EQ(node.mesh_width(), 6u);
-  EXPECT_EQ(node.mesh_height(), 6u);
+  EXPECT_EQ(geometry_from_config(node).routers(), 35u);
+  EXPECT_EQ(geometry_from_config(node).mesh_width(), 6u);
+  EXPECT_EQ(geometry_from_config(node).mesh_height(), 6u);
 
   PlatformConfig small = load_config(cfg_path("small.yaml"));
   EXPECT_EQ(small.node.tiles, 4u);
   EXPECT_EQ(small.noc.concentration, 1u);
-  EXPECT_EQ(small.mesh_width(), 2u);
-  EXPECT_EQ(small.mesh_height(), 2u);
+  EXPECT_EQ(geometry_from_config(small).mesh_width(), 2u);
+  EXPECT_EQ(geometry_from_config(small).mesh_height(), 2u);
   EXPECT_EQ(small.tile.cores, 8u);            // inherited from puma-node.yaml
   EXPECT_DOUBLE_EQ(small.e.mem_word, 3.009);  // inherited from the profile
 
   PlatformConfig p = load_config(cfg_path("panther.yaml"));
   EXPECT_TRUE(p.panther.enabled);
-  EXPECT_EQ(p.slots_per_mvmu(), 3u);
-  EXPECT_EQ(p.n_in(), 768u);
-  EXPECT_EQ(p.operand_space(), 3072u);  // isa.md §3.2 table
+  const Geometry pg = geometry_from_config(p);
+  EXPECT_EQ(pg.K(), 3u);
+  EXPECT_EQ(pg.n_in(), 768u);
+  EXPECT_EQ(pg.operand_space(), 3072u);  // isa.md §3.2 table
   EXPECT_EQ(p.panther.slices, (std::vector<unsigned>{4, 4, 4, 6, 6, 5, 5, 5}));
 }
 
 TEST(Config, ProfileGivesDissertationMvmFigures) {
   PlatformConfig c = load_config(cfg_path("puma-node.yaml"));
   // Diss. §3.8.4: one 128x128 MVM takes 2304 ns and 43.97 nJ.
-  EXPECT_EQ(c.mvm_cycles(), 2304u);
-  EXPECT_NEAR(c.mvm_energy_pj(), 43970.0, 0.01 * 43970.0);
+  const Geometry g = geometry_from_config(c);
+  EXPECT_EQ(mvm_cost(g, c).cycles, 2304u);
+  EXPECT_NEAR(mvm_cost(g, c).total_pj(), 43970.0, 0.01 * 43970.0);
   // Lossless ADC: 128 * 3 * 1 = 384 -> 9 bits.
-  EXPECT_EQ(c.xbar.lossless_adc_bits(), 9u);
-  EXPECT_TRUE(c.xbar.adc_lossless());
+  EXPECT_EQ(g.lossless_adc_bits(), 9u);
+  EXPECT_TRUE(g.adc_lossless());
 }
 
 TEST(Config, SetOverridesAndTypes) {
@@ -95,7 +125,7 @@ TEST(Config, SetOverridesAndTypes) {
                                   "panther.slices=[8,8,8,8]", "numerics.fatal_flags=[DZ]"});
   EXPECT_EQ(c.node.tiles, 9u);
   EXPECT_EQ(c.xbar.adc_bits, 6u);
-  EXPECT_FALSE(c.xbar.adc_lossless());
+  EXPECT_FALSE(geometry_from_config(c).adc_lossless());
   EXPECT_EQ(c.noc.fifo_full, FifoFull::Error);
   EXPECT_EQ(c.host.uart_file, "out.txt");
   EXPECT_EQ(c.panther.slices.size(), 4u);
@@ -103,7 +133,7 @@ TEST(Config, SetOverridesAndTypes) {
   EXPECT_FALSE(c.numerics.fatal_dom);
   PlatformConfig d = default_config({"xbar.adc_bits=auto", "clock_mhz=500"});
   EXPECT_EQ(d.xbar.adc_bits, 0u);
-  EXPECT_EQ(d.mvm_cycles(), 1152u);  // 2304 ns at 2 ns per cycle
+  EXPECT_EQ(mvm_cost(geometry_from_config(d), d).cycles, 1152u);  // 2304 ns at 2 ns per cycle
 }
 
 TEST(Config, UnknownKeyNamesFileLineAndSuggests) {

@@ -26,7 +26,7 @@ namespace {
 void run_and_compare(const Model& m, const PlatformConfig& cfg, int n_inputs = 2, int n_sched = 2) {
   Target t = target_from_config(cfg);
   Compiled c = compile(m, t);
-  isa::Geometry plat = isa::geometry_from_config(cfg);
+  Geometry plat = geometry_from_config(cfg);
   isa::LoadError le = isa::validate_for_platform(c.image, plat);
   ASSERT_FALSE(le) << le.message;
   RefParams rp;
@@ -174,7 +174,7 @@ TEST(CompilerMap, ProgramsRespectInstructionMemoryAndPassLoadChecks) {
   PlatformConfig cfg = small_config();
   Compiled c = compile(m, target_from_config(cfg));
   for (const auto& p : c.image.programs) EXPECT_LE(p.words.size(), p.is_tile() ? 1024u : 512u);
-  isa::Geometry g = isa::geometry_from_config(cfg);
+  Geometry g = geometry_from_config(cfg);
   EXPECT_FALSE(isa::validate_for_platform(c.image, g));
   // round trip through the image writer/reader
   auto bytes = isa::write_image(c.image);
@@ -188,7 +188,7 @@ TEST(CompilerMap, EmittedAssemblyReassemblesToTheSameImage) {
   PlatformConfig cfg = small_config({"tile.cores=2"});
   Compiled c = compile(m, target_from_config(cfg));
   isa::Diagnostics diag;
-  auto img = isa::assemble_string(c.asm_text, "gen.pasm", ".", isa::geometry_from_config(cfg), diag);
+  auto img = isa::assemble_string(c.asm_text, "gen.pasm", ".", geometry_from_config(cfg), diag);
   ASSERT_TRUE(img.has_value()) << diag.str() << "\n" << c.asm_text.substr(0, 3000);
   EXPECT_TRUE(img->programs == c.image.programs);
   EXPECT_TRUE(img->xbars == c.image.xbars);

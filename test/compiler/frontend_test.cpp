@@ -135,7 +135,7 @@ TEST(CompilerYaml, NpyFloatAndRawWeightsBiasAndActivations) {
   auto x = random_input(150, 3);
   RefParams rp;
   auto want = reference_forward(m, rp, x);
-  auto r = interpret(c.image, isa::geometry_from_config(cfg), {{"x", x}});
+  auto r = interpret(c.image, geometry_from_config(cfg), {{"x", x}});
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.outputs.at("y"), want);
   fs::remove_all(d);
@@ -227,7 +227,7 @@ TEST(CompilerOnnx, GemmTransBMatMulAddActivationsRunBitExact) {
   Compiled c = compile(m, target_from_config(cfg));
   auto x = random_input(IN, 8);
   auto want = reference_forward(m, RefParams{}, x);
-  auto r = interpret(c.image, isa::geometry_from_config(cfg), {{"input", x}});
+  auto r = interpret(c.image, geometry_from_config(cfg), {{"input", x}});
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.outputs.at("output"), want);
 }
@@ -304,7 +304,7 @@ TEST(CompilerModels, MlpL4CompilesForPumaNode) {
   Compiled c = compile(m, target_from_config(cfg), co);
   EXPECT_EQ(c.crossbars_available, 138u * 8 * 2);
   EXPECT_GT(c.utilisation, 0.9);
-  EXPECT_FALSE(isa::validate_for_platform(c.image, isa::geometry_from_config(cfg)));
+  EXPECT_FALSE(isa::validate_for_platform(c.image, geometry_from_config(cfg)));
   EXPECT_NE(c.report.find("crossbars: "), std::string::npos);
 }
 
@@ -319,7 +319,7 @@ TEST(CompilerModels, MlpL5CompilesForPumaNodeAndIsTooBigForSmall) {
   co.emit_asm = false;
   Compiled c = compile(m, target_from_config(cfg), co);
   EXPECT_GT(c.utilisation, 0.9);
-  EXPECT_FALSE(isa::validate_for_platform(c.image, isa::geometry_from_config(cfg)));
+  EXPECT_FALSE(isa::validate_for_platform(c.image, geometry_from_config(cfg)));
   std::string e = expect_error([&] { compile(m, target_from_config(small_config()), co); });
   EXPECT_NE(e.find("does not fit"), std::string::npos) << e;
   EXPECT_NE(e.find("the platform has 64"), std::string::npos) << e;

@@ -59,10 +59,10 @@ uint64_t next_rand(uint64_t& s) {
 
 }  // namespace
 
-InterpResult interpret(const isa::KernelImage& img, const isa::Geometry& platform,
+InterpResult interpret(const isa::KernelImage& img, const Geometry& platform,
                        const std::map<std::string, std::vector<int16_t>>& inputs, const InterpOptions& o) {
   InterpResult res;
-  const isa::Geometry g = img.geometry(platform);
+  const Geometry g = img.geometry(platform);
   const unsigned X = g.xbar_size, f = g.frac_bits, NW = g.shared_mem_words;
   auto fail = [&](const std::string& e) {
     res.ok = false;

@@ -35,7 +35,7 @@ struct InterpResult {
   bool fifo_shared = false;      // some FIFO received packets from two source tiles
 };
 
-InterpResult interpret(const isa::KernelImage& img, const isa::Geometry& platform,
+InterpResult interpret(const isa::KernelImage& img, const Geometry& platform,
                        const std::map<std::string, std::vector<int16_t>>& inputs, const InterpOptions& o = {});
 
 }  // namespace pumavp::compiler_test

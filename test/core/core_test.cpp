@@ -16,7 +16,7 @@ namespace {
 
 // RF word i of core c (default PUMA geometry: RF at 512).
 int16_t rf(Sim& s, unsigned c, unsigned i, unsigned t = 0) {
-  return s.exec(t, c).operand_space().at(s.cfg.operand_space() - s.cfg.rf_words() + i);
+  return s.exec(t, c).operand_space().at(s.exec(t, c).geometry().rf_addr(i));
 }
 
 std::string dense_program(const std::vector<int16_t>& w, unsigned X) {
@@ -383,9 +383,10 @@ TEST(Core, MvmBothUnitsSameTimeDoubleEnergy) {
   s.load(".core 0 0\n  mvm mask=0b11\n  halt\n");
   ASSERT_EQ(s.run(), fabric::RunStatus::Done);
   const double overhead = 3.0;
-  EXPECT_NEAR(s.run_ns() - overhead, double(s.cfg.mvm_cycles()), 1e-6);
+  const pumavp::MvmCost mvm = pumavp::mvm_cost(pumavp::geometry_from_config(s.cfg), s.cfg);
+  EXPECT_NEAR(s.run_ns() - overhead, double(mvm.cycles), 1e-6);
   const auto e = s.stats.ledger("node.tile0.core0");
-  EXPECT_NEAR(e.total() - e.get(pumavp::Component::Control), 2 * s.cfg.mvm_energy_pj(), 1e-6);
+  EXPECT_NEAR(e.total() - e.get(pumavp::Component::Control), 2 * mvm.total_pj(), 1e-6);
   EXPECT_EQ(s.stats.counter_value("node.tile0.core0.mvm"), 2u);
 }
 

@@ -14,6 +14,8 @@
 #include <systemc>
 
 #include "common/config.h"
+#include "common/geometry.h"
+#include "common/mvm_cost.h"
 #include "common/stats.h"
 #include "isa/assembler.h"
 #include "isa/kimage.h"
@@ -58,12 +60,14 @@ struct Sim {
   }
 
   tile::Tile& tile(unsigned t = 0) { return *tiles.at(t); }
+  // t_mvm in cycles, from the one MVM cost function the core model charges.
+  uint64_t mvm_cycles() const { return mvm_cost(geometry_from_config(cfg), cfg).cycles; }
   core::CoreExec& exec(unsigned t, unsigned c) { return tiles.at(t)->core(c).exec(); }
 
   // Assemble and load; fails the test on assembler or load errors.
   isa::KernelImage load(const std::string& pasm) {
     isa::Diagnostics diag;
-    auto img = isa::assemble_string(pasm, "test.pasm", ".", isa::geometry_from_config(cfg), diag);
+    auto img = isa::assemble_string(pasm, "test.pasm", ".", geometry_from_config(cfg), diag);
     EXPECT_TRUE(img.has_value()) << diag.str();
     if (!img) return {};
     for (auto& t : tiles) {

@@ -8,7 +8,7 @@
 using namespace pumavp;
 
 TEST(ProgramMemory, TileProgramFetchIsBoundsChecked) {
-  const isa::Geometry g;
+  const pumavp::Geometry g;
   fabric::ProgramMemory<isa::TileInstr> pm(g);
   isa::TileInstr halt;
   halt.opcode = isa::Opcode::TileHalt;
@@ -34,7 +34,7 @@ TEST(ProgramMemory, TileProgramFetchIsBoundsChecked) {
 }
 
 TEST(ProgramMemory, CapacityIsChecked) {
-  const isa::Geometry g;
+  const pumavp::Geometry g;
   fabric::ProgramMemory<isa::CoreInstr> pm(g);
   isa::CoreInstr halt;
   halt.opcode = isa::Opcode::Halt;

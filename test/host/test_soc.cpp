@@ -21,7 +21,7 @@ constexpr uint32_t kDram = 0x80000000u;
 constexpr uint32_t kHandler = kDram + 0x800;
 
 pumavp::PlatformConfig small_cfg() {
-  pumavp::PlatformConfig c;
+  pumavp::PlatformConfig c = pumavp::default_config();
   c.host.dram_mib = 1;
   return c;
 }

@@ -6,11 +6,12 @@
 #include <random>
 
 #include "isa/encoding.h"
-#include "isa/geometry.h"
+#include "common/geometry.h"
 #include "isa/instr.h"
 
 namespace isatest {
 
+using namespace pumavp;
 using namespace pumavp::isa;
 
 struct Rng {

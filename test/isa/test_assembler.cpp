@@ -10,6 +10,7 @@
 #include "isa/assembler.h"
 #include "isa/npy.h"
 
+using namespace pumavp;
 using namespace pumavp::isa;
 
 namespace {

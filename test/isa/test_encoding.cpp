@@ -5,6 +5,7 @@
 #include "isa/encoding.h"
 #include "isa_test_util.h"
 
+using namespace pumavp;
 using namespace pumavp::isa;
 using isatest::Rng;
 

@@ -8,6 +8,7 @@
 
 #include "isa/kimage.h"
 
+using namespace pumavp;
 using namespace pumavp::isa;
 
 namespace {

@@ -5,6 +5,7 @@
 
 #include "isa/npy.h"
 
+using namespace pumavp;
 using namespace pumavp::isa;
 
 namespace {

@@ -7,6 +7,7 @@
 #include "isa/assembler.h"
 #include "isa/opcode_table.h"
 
+using namespace pumavp;
 using namespace pumavp::isa;
 
 namespace {

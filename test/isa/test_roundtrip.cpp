@@ -7,6 +7,7 @@
 #include "isa/assembler.h"
 #include "isa_test_util.h"
 
+using namespace pumavp;
 using namespace pumavp::isa;
 using isatest::Rng;
 

@@ -24,7 +24,7 @@ PlatformConfig small_cfg() { return load_config(std::string(PUMAVP_SOURCE_DIR) +
 
 std::vector<uint8_t> assemble(const std::string& text, const PlatformConfig& cfg) {
   isa::Diagnostics diag;
-  auto img = isa::assemble_string(text, "test.pasm", ".", isa::geometry_from_config(cfg), diag);
+  auto img = isa::assemble_string(text, "test.pasm", ".", geometry_from_config(cfg), diag);
   EXPECT_TRUE(img.has_value()) << diag.str();
   return img ? isa::write_image(*img) : std::vector<uint8_t>{};
 }

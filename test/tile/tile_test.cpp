@@ -149,7 +149,7 @@ TEST(Tile, BackPressureKeepsOrder) {
   for (int i = 0; i < 12; ++i) EXPECT_EQ(got[i], (i + 1) * 11) << i;
   EXPECT_EQ(s.host_read(0, 100, 1)[0], 7);
   // The receives could only start after the MVM (2304 cycles).
-  EXPECT_GT(s.run_ns(), double(s.cfg.mvm_cycles()));
+  EXPECT_GT(s.run_ns(), double(s.mvm_cycles()));
 }
 
 TEST(Tile, HaltWaitsForCores) {
@@ -159,7 +159,7 @@ TEST(Tile, HaltWaitsForCores) {
   EXPECT_TRUE(s.tile().all_halted());
   EXPECT_TRUE(s.tile().unit().halted());
   // Core 1 halts at 2 + mvm + 1; the tile unit not before.
-  EXPECT_GE(s.run_ns(), 3.0 + double(s.cfg.mvm_cycles()));
+  EXPECT_GE(s.run_ns(), 3.0 + double(s.mvm_cycles()));
 }
 
 TEST(Tile, IllegalTileInstruction) {

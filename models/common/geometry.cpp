@@ -1,8 +1,29 @@
-#include "isa/geometry.h"
+#include "common/geometry.h"
 
 #include "common/config.h"
 
-namespace pumavp::isa {
+namespace pumavp {
+
+unsigned lossless_adc_bits(unsigned X, unsigned b, unsigned d) {
+  // Pmax = X (2^b - 1)(2^d - 1); smallest a with 2^a - 1 >= Pmax.
+  const unsigned __int128 pmax = static_cast<unsigned __int128>(X) *
+                                 ((uint64_t{1} << b) - 1) * ((uint64_t{1} << d) - 1);
+  unsigned a = 0;
+  while (((static_cast<unsigned __int128>(1) << a) - 1) < pmax) ++a;
+  return a;
+}
+
+unsigned Geometry::mesh_width() const {
+  const unsigned r = routers();
+  unsigned w = 1;
+  while (w * w < r) ++w;
+  return w;
+}
+
+unsigned Geometry::mesh_height() const {
+  const unsigned w = mesh_width();
+  return (routers() + w - 1) / w;
+}
 
 const char* region_name(Region r) {
   switch (r) {
@@ -38,39 +59,34 @@ bool Geometry::range_in_one_region(uint32_t addr, uint32_t len) const {
   return uint64_t(addr) + len <= region_end(r);
 }
 
-namespace {
-// PANTHER slice parameters; false if the list is unusable.
-bool slice_params(const std::vector<unsigned>& s, unsigned& n, unsigned& p, unsigned& bt) {
-  n = unsigned(s.size());
+bool panther_weight_range(const std::vector<unsigned>& s, int64_t& lo, int64_t& hi) {
+  const unsigned n = unsigned(s.size());
   if (n == 0 || 32 % n != 0) return false;
-  p = 32 / n;
-  bt = s.front();  // MSB first: the top slice is listed first
+  const unsigned p = 32 / n;
+  const unsigned bt = s.front();  // MSB first: the top slice is listed first
   for (unsigned b : s)
     if (b < p || b > 32) return false;
+  const __int128 G = ((__int128(1) << ((n - 1) * p)) - 1) / ((__int128(1) << p) - 1);
+  const __int128 vlo = -(__int128(1) << (bt - 1)) * (__int128(1) << ((n - 1) * p)) -
+                       (__int128(1) << (p - 1)) * G;
+  const __int128 vhi = ((__int128(1) << (bt - 1)) - 1) * (__int128(1) << ((n - 1) * p)) +
+                       ((__int128(1) << (p - 1)) - 1) * G;
+  const __int128 min32 = -(__int128(1) << 31), max32 = (__int128(1) << 31) - 1;
+  lo = int64_t(vlo < min32 ? min32 : vlo);
+  hi = int64_t(vhi > max32 ? max32 : vhi);
   return true;
 }
-}  // namespace
 
 int64_t Geometry::weight_lo() const {
   if (!panther) return -32768;
-  unsigned n, p, bt;
-  if (!slice_params(panther_slices, n, p, bt)) return 0;
-  __int128 G = ((__int128(1) << ((n - 1) * p)) - 1) / ((__int128(1) << p) - 1);
-  __int128 v = -(__int128(1) << (bt - 1)) * (__int128(1) << ((n - 1) * p)) -
-               (__int128(1) << (p - 1)) * G;
-  __int128 lo = -(__int128(1) << 31);
-  return int64_t(v < lo ? lo : v);
+  int64_t lo, hi;
+  return panther_weight_range(panther_slices, lo, hi) ? lo : 0;
 }
 
 int64_t Geometry::weight_hi() const {
   if (!panther) return 32767;
-  unsigned n, p, bt;
-  if (!slice_params(panther_slices, n, p, bt)) return -1;
-  __int128 G = ((__int128(1) << ((n - 1) * p)) - 1) / ((__int128(1) << p) - 1);
-  __int128 v = ((__int128(1) << (bt - 1)) - 1) * (__int128(1) << ((n - 1) * p)) +
-               ((__int128(1) << (p - 1)) - 1) * G;
-  __int128 hi = (__int128(1) << 31) - 1;
-  return int64_t(v > hi ? hi : v);
+  int64_t lo, hi;
+  return panther_weight_range(panther_slices, lo, hi) ? hi : -1;
 }
 
 std::string Geometry::check() const {
@@ -95,8 +111,8 @@ std::string Geometry::check() const {
   if (shared_mem_words < 1 || shared_mem_words > 32768)
     return "shared memory must be 1..32768 words, not " + std::to_string(shared_mem_words);
   if (panther) {
-    unsigned n, p, bt;
-    if (!slice_params(panther_slices, n, p, bt))
+    int64_t lo, hi;
+    if (!panther_weight_range(panther_slices, lo, hi))
       return "PANTHER slices: the count must divide 32 and every slice must have at least "
              "32/count bits";
   }
@@ -112,14 +128,17 @@ Geometry geometry_from_config(const pumavp::PlatformConfig& cfg) {
   g.bits_per_cell = cfg.xbar.bits_per_cell;
   g.panther = cfg.panther.enabled;
   g.panther_slices = cfg.panther.slices;
-  g.slices = g.panther ? unsigned(cfg.panther.slices.size()) : cfg.xbar.slices();
+  g.slices = g.derived_slices();
   g.frac_bits = cfg.numerics.frac_bits;
   g.rf_size = cfg.core.rf_size;
   g.core_imem_words = cfg.core.imem_words;
   g.tile_imem_words = cfg.tile.imem_words;
   g.shared_mem_words = cfg.tile.shared_mem_words();
   g.num_fifos = cfg.tile.num_fifos;
+  g.dac_bits = cfg.xbar.dac_bits;
+  g.adc_bits = cfg.xbar.adc_bits;
+  g.concentration = cfg.noc.concentration;
   return g;
 }
 
-}  // namespace pumavp::isa
+}  // namespace pumavp
