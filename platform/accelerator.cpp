@@ -10,7 +10,7 @@ Accelerator::Accelerator(const PlatformConfig& cfg, Stats& stats)
 }
 
 void Accelerator::attach(Soc& soc) {
-  host_interface.set_bus_map(Soc::kAccelCsrBase, Soc::kAccelWindowBase);
+  host_interface.set_bus_map(memory_map::ACCEL_CSR.base, memory_map::ACCEL_WINDOW.base);
   soc.attach_accelerator(host_interface.csr, host_interface.window, &host_interface.dma, &irq);
 }
 

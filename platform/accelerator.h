@@ -21,7 +21,7 @@ class Soc;
 class Accelerator {
  public:
   Accelerator(const PlatformConfig& cfg, Stats& stats);
-  // Map CSRs and window on the SoC bus, DMA onto the bus, IRQ to PLIC source 1.
+  // Map CSRs and window on the SoC bus, DMA onto the bus, IRQ to PLIC source memory_map::ACCEL_CSR.irq.
   void attach(Soc& soc);
 
   node::Node node;

@@ -2,10 +2,41 @@
 
 #include <chrono>
 #include <cstring>
+#include <functional>
+#include <string>
+#include <type_traits>
 
 namespace pumavp {
 namespace {
 sc_core::sc_time ns(unsigned v) { return sc_core::sc_time(static_cast<double>(v), sc_core::SC_NS); }
+
+// One peripheral of the map: built with the host config when its class takes it.
+template <class T>
+std::unique_ptr<host::MmioDevice> make_device(const memory_map::Region& r, const HostConfig& host) {
+  if constexpr (std::is_constructible_v<T, sc_core::sc_module_name, const HostConfig&>)
+    return std::make_unique<T>(r.name, host);
+  else
+    return std::make_unique<T>(r.name);
+}
+
+// The peripherals of memory_map.def, in table order, each mapped on the bus and, when its row
+// names a PLIC source, its irq line wired to plic_source(irq).
+std::vector<std::unique_ptr<host::MmioDevice>> build_devices(host::Bus& bus, const HostConfig& host,
+                                                             const std::function<host::IrqLine(unsigned)>& plic_source) {
+  std::vector<std::unique_ptr<host::MmioDevice>> devs;
+  auto add = [&](std::unique_ptr<host::MmioDevice> d, const memory_map::Region& r) {
+    bus.map(d->socket, r.base, r.size, r.name);
+    if (r.irq) d->irq = plic_source(r.irq);
+    devs.push_back(std::move(d));
+  };
+#define PUMAVP_REGION(ID, name, base, size, irq)
+#define PUMAVP_DEVICE(ID, name, base, size, irq, cls) add(make_device<host::cls>(memory_map::ID, host), memory_map::ID);
+#include "memory_map.def"
+#undef PUMAVP_DEVICE
+#undef PUMAVP_REGION
+  return devs;
+}
+
 }  // namespace
 
 Soc::Soc(sc_core::sc_module_name name, const PlatformConfig& cfg)
@@ -13,31 +44,31 @@ Soc::Soc(sc_core::sc_module_name name, const PlatformConfig& cfg)
       cfg_(cfg),
       bus_("bus", ns(cfg.host.bus_ns)),
       dram_("dram", static_cast<uint64_t>(cfg.host.dram_mib) << 20, ns(cfg.host.dram_ns), cfg.host.dmi),
-      uart_("uart", cfg.host.uart_file),
-      clint_("clint", cfg.host.mtime_hz),
-      plic_("plic"),
-      finisher_("finisher"),
+      // (the PLIC is one of the devices: its sources are looked up when a line changes)
+      devices_(build_devices(bus_, cfg.host,
+                             [this](unsigned src) -> host::IrqLine {
+                               return [this, src](bool l) { plic_.set_source(src, l); };
+                             })),
+      uart_(device<host::Uart16550>()),
+      clint_(device<host::Clint>()),
+      plic_(device<host::Plic>()),
+      finisher_(device<host::TestFinisher>()),
       cpu_("cpu", cfg.host) {
   const uint64_t dram_size = dram_.size();
-  if (dram_size == 0 || dram_size > 0x80000000ull)
-    throw ConfigError("host.dram_mib must be between 1 and 2048");
-  bus_.map(finisher_.socket, kFinisherBase, kFinisherSize, "finisher");
-  bus_.map(clint_.socket, kClintBase, kClintSize, "clint");
-  bus_.map(plic_.socket, kPlicBase, kPlicSize, "plic");
-  bus_.map(uart_.socket, kUartBase, kUartSize, "uart");
-  bus_.map(dram_.socket, kDramBase, dram_size, "dram");
+  if (dram_size == 0 || dram_size > memory_map::DRAM.size)
+    throw ConfigError("host.dram_mib must be between 1 and " + std::to_string(memory_map::DRAM.size >> 20));
+  bus_.map(dram_.socket, memory_map::DRAM.base, dram_size, memory_map::DRAM.name);
   cpu_.socket.bind(bus_.target);
-  cpu_.set_memory_range(static_cast<uint32_t>(kDramBase), static_cast<uint32_t>(dram_size));
+  cpu_.set_memory_range(static_cast<uint32_t>(memory_map::DRAM.base), static_cast<uint32_t>(dram_size));
 
   // Interrupt wiring (synchronous callbacks, see host/irq.h).
   clint_.msip_irq = [this](bool l) { cpu_.set_irq(host::kIrqMsi, l); };
   clint_.mtip_irq = [this](bool l) { cpu_.set_irq(host::kIrqMti, l); };
   plic_.meip_irq = [this](bool l) { cpu_.set_irq(host::kIrqMei, l); };
-  uart_.irq = [this](bool l) { plic_.set_source(host::Plic::kSourceUart, l); };
   cpu_.mtime_source = [this](const sc_core::sc_time& t) { return clint_.mtime_at(t); };
   // Writes into DRAM by other initiators (DMA, debugger) drop decoded instructions there.
   dram_.on_write = [this](uint64_t off, unsigned len) {
-    cpu_.hart().invalidate_decode(static_cast<uint32_t>(kDramBase + off), len);
+    cpu_.hart().invalidate_decode(static_cast<uint32_t>(memory_map::DRAM.base + off), len);
   };
   finisher_.on_finish = [this](int) {
     cpu_.request_exit();
@@ -47,22 +78,23 @@ Soc::Soc(sc_core::sc_module_name name, const PlatformConfig& cfg)
 
 void Soc::attach_accelerator(tlm::tlm_target_socket<>& csr, tlm::tlm_target_socket<>& window,
                              tlm::tlm_initiator_socket<>* dma, sc_core::sc_signal_in_if<bool>* irq) {
-  bus_.map(csr, kAccelCsrBase, kAccelCsrSize, "accel.csr");
-  bus_.map(window, kAccelWindowBase, kAccelWindowSize, "accel.window");
+  using memory_map::ACCEL_CSR, memory_map::ACCEL_WINDOW;
+  bus_.map(csr, ACCEL_CSR.base, ACCEL_CSR.size, ACCEL_CSR.name);
+  bus_.map(window, ACCEL_WINDOW.base, ACCEL_WINDOW.size, ACCEL_WINDOW.name);
   if (dma) dma->bind(bus_.target);
   if (irq) {
     sc_core::sc_spawn_options o;
     o.spawn_method();
     o.set_sensitivity(&irq->value_changed_event());
     o.dont_initialize();
-    sc_core::sc_spawn([this, irq] { plic_.set_source(host::Plic::kSourceAccel, irq->read()); },
+    sc_core::sc_spawn([this, irq] { plic_.set_source(memory_map::ACCEL_CSR.irq, irq->read()); },
                       sc_core::sc_gen_unique_name("accel_irq"), &o);
   }
   accel_attached_ = true;
 }
 
 host::IrqLine Soc::accelerator_irq() {
-  return [this](bool l) { plic_.set_source(host::Plic::kSourceAccel, l); };
+  return [this](bool l) { plic_.set_source(memory_map::ACCEL_CSR.irq, l); };
 }
 
 void Soc::load_elf(const std::string& path) { load_elf(host::ElfFile::read_file(path)); }
@@ -71,11 +103,11 @@ void Soc::load_elf(const host::ElfFile& elf) {
   uint8_t* mem = dram_.data();
   elf.load(
       [mem](uint32_t addr, const uint8_t* data, uint32_t len) {
-        uint8_t* dst = mem + (addr - kDramBase);
+        uint8_t* dst = mem + (addr - memory_map::DRAM.base);
         if (data) std::memcpy(dst, data, len);
         else std::memset(dst, 0, len);
       },
-      {{kDramBase, dram_.size()}});
+      {{memory_map::DRAM.base, dram_.size()}});
   elf_ = std::make_unique<host::ElfFile>(elf);
   cpu_.reset(elf.entry());
 }

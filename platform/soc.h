@@ -1,7 +1,8 @@
-// pumavp::Soc — the host SoC of architecture.md §2: RV32IMAC ISS, bus, DRAM, UART, CLINT,
-// PLIC and test finisher, built from a PlatformConfig, plus reserved bus regions for the
-// accelerator (CSRs at 0x4000_0000, 4 KiB; window at 0x5000_0000, 16 MiB) that stay unmapped
-// (access faults) until attach_accelerator() fills them.
+// pumavp::Soc — the host SoC of architecture.md §2: RV32IMAC ISS, bus and DRAM, and the host
+// peripherals of the address map (platform/memory_map.def: test finisher, CLINT, PLIC, UART,
+// each built and mapped from its row), plus reserved bus regions for the accelerator
+// (memory_map::ACCEL_CSR, ACCEL_WINDOW) that stay unmapped (access faults) until
+// attach_accelerator() fills them.
 //
 //   pumavp::Soc soc("soc", cfg);
 //   soc.attach_accelerator(node.csr_socket, node.window_socket, &node.dma_socket, &node.irq);
@@ -16,7 +17,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -32,26 +35,20 @@
 #include "host/rv32_core.h"
 #include "host/test_finisher.h"
 #include "host/uart16550.h"
+#include "memory_map.h"
 #include "run_report.h"
 
 namespace pumavp {
 
 class Soc : public sc_core::sc_module {
  public:
-  static constexpr uint64_t kFinisherBase = 0x00100000, kFinisherSize = 0x1000;
-  static constexpr uint64_t kClintBase = 0x02000000, kClintSize = 0x10000;
-  static constexpr uint64_t kPlicBase = 0x0C000000, kPlicSize = 0x4000000;
-  static constexpr uint64_t kUartBase = 0x10000000, kUartSize = 0x100;
-  static constexpr uint64_t kAccelCsrBase = 0x40000000, kAccelCsrSize = 0x1000;
-  static constexpr uint64_t kAccelWindowBase = 0x50000000, kAccelWindowSize = 16u << 20;
-  static constexpr uint64_t kDramBase = 0x80000000;
   static constexpr int kExitMaxTime = 124;
   static constexpr int kExitDeadlock = 125;
 
   Soc(sc_core::sc_module_name name, const PlatformConfig& cfg);
 
   // Map the accelerator node: its CSR and window targets on the bus, its DMA initiator (may be
-  // null) bound to the bus, its interrupt line (may be null) to PLIC source 1. Call during
+  // null) bound to the bus, its interrupt line (may be null) to PLIC source ACCEL_CSR.irq. Call during
   // elaboration (before run()). Alternatively drive accelerator_irq() directly.
   void attach_accelerator(tlm::tlm_target_socket<>& csr, tlm::tlm_target_socket<>& window,
                           tlm::tlm_initiator_socket<>* dma, sc_core::sc_signal_in_if<bool>* irq);
@@ -70,6 +67,15 @@ class Soc : public sc_core::sc_module {
   host::Rv32Core& cpu() { return cpu_; }
   host::Bus& bus() { return bus_; }
   host::Dram& dram() { return dram_; }
+  // The peripherals of the address map, by class (the first one of that class; throws
+  // std::logic_error when the map has none).
+  template <class T>
+  T& device() const {
+    for (const auto& d : devices_)
+      if (auto* t = dynamic_cast<T*>(d.get())) return *t;
+    throw std::logic_error("platform/memory_map.def has no device of the class asked for");
+  }
+  const std::vector<std::unique_ptr<host::MmioDevice>>& devices() const { return devices_; }
   host::Uart16550& uart() { return uart_; }
   host::Clint& clint() { return clint_; }
   host::Plic& plic() { return plic_; }
@@ -80,10 +86,11 @@ class Soc : public sc_core::sc_module {
   Stats stats_;
   host::Bus bus_;
   host::Dram dram_;
-  host::Uart16550 uart_;
-  host::Clint clint_;
-  host::Plic plic_;
-  host::TestFinisher finisher_;
+  std::vector<std::unique_ptr<host::MmioDevice>> devices_;  // memory_map.def order
+  host::Uart16550& uart_;
+  host::Clint& clint_;
+  host::Plic& plic_;
+  host::TestFinisher& finisher_;
   host::Rv32Core cpu_;
   std::unique_ptr<host::ElfFile> elf_;
   bool accel_attached_ = false;

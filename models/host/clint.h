@@ -1,4 +1,4 @@
-// pumavp::host::Clint — SiFive CLINT at 0x0200_0000, one hart:
+// pumavp::host::Clint — SiFive CLINT, one hart (placed by platform/memory_map.def):
 //   0x0000 msip (bit 0)   0x4000/0x4004 mtimecmp lo/hi   0xBFF8/0xBFFC mtime lo/hi
 // mtime = floor(simulated time * mtime_hz) + offset (writing mtime changes the offset).
 // MTIP = (mtime >= mtimecmp), re-evaluated on every write and at the exact simulated time
@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "common/config.h"
 #include "host/irq.h"
 #include "host/mmio_device.h"
 
@@ -17,6 +18,8 @@ class Clint : public MmioDevice {
  public:
   SC_HAS_PROCESS(Clint);
   Clint(sc_core::sc_module_name name, uint64_t mtime_hz);
+  // From the host config: mtime at host.mtime_hz.
+  Clint(sc_core::sc_module_name name, const HostConfig& host) : Clint(name, host.mtime_hz) {}
 
   IrqLine msip_irq;  // -> mip.MSIP
   IrqLine mtip_irq;  // -> mip.MTIP

@@ -21,6 +21,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "common/register_table.h"
+#include "host/irq.h"
 
 namespace pumavp::host {
 
@@ -55,6 +56,9 @@ class MmioDevice : public sc_core::sc_module {
     socket.register_transport_dbg(this, &MmioDevice::transport_dbg);
   }
   const RegisterTable& registers() const { return regs_; }
+  // The device's interrupt request line (level). The Soc wires it to the PLIC source its
+  // row in platform/memory_map.def names; devices without an interrupt leave it unset.
+  IrqLine irq;
 
  protected:
   // Simulated time of the access being served (sc_time_stamp() + the initiator's offset).

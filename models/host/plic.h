@@ -1,4 +1,4 @@
-// pumavp::host::Plic — SiFive-compatible PLIC at 0x0C00_0000 with kSources sources (1..63;
+// pumavp::host::Plic — SiFive-compatible PLIC with kSources sources (1..63;
 // source 0 does not exist) and one context (hart 0, M-mode):
 //   0x000000 + 4*s   priority (3 bits; source 0 reads 0)
 //   0x001000 + 4*w   pending bits (RO)
@@ -8,8 +8,8 @@
 // Gateways are level-triggered: a high line makes its source pending unless it is claimed and
 // not yet completed; a pending source stays pending until claimed. Claim returns the pending,
 // enabled source of highest priority above the threshold (lowest id on ties), or 0. MEIP is
-// high while such a source exists. Source 1 is the accelerator (architecture.md §2.2); source
-// 10 is the UART.
+// high while such a source exists. Which device drives which source is the SoC's business
+// (the irq column of platform/memory_map.def: accelerator 1, UART 10).
 #pragma once
 
 #include <array>
@@ -25,8 +25,6 @@ class Plic : public MmioDevice {
   static constexpr unsigned kSources = 64;
   static constexpr unsigned kWords = kSources / 32;
   static constexpr uint32_t kMaxPriority = 7;
-  static constexpr unsigned kSourceAccel = 1;
-  static constexpr unsigned kSourceUart = 10;
 
   explicit Plic(sc_core::sc_module_name name);
 

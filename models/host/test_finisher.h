@@ -1,4 +1,4 @@
-// pumavp::host::TestFinisher — SiFive test device at 0x0010_0000 (architecture.md §2.2).
+// pumavp::host::TestFinisher — SiFive test device (architecture.md §2.2; placed by platform/memory_map.def).
 // A 32-bit write of 0x5555 ends the simulation with exit code 0; (code << 16) | 0x3333 ends it
 // with `code` (code 0, or a code above 255 that a process exit status cannot carry, becomes 1).
 // Other values (including SiFive's 0x7777 "reset") are ignored. Reads return 0.

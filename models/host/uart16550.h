@@ -1,4 +1,4 @@
-// pumavp::host::Uart16550 — 16550-compatible subset at 0x1000_0000, byte registers (stride 1):
+// pumavp::host::Uart16550 — 16550-compatible subset (placed by platform/memory_map.def), byte registers (stride 1):
 //   0 RBR (read) / THR (write) / DLL (LCR.DLAB=1)   1 IER / DLM (DLAB)   2 IIR (read) / FCR
 //   3 LCR   4 MCR   5 LSR (RO: DR, THRE, TEMT)   6 MSR (RO, 0)   7 SCR
 // Transmission is instantaneous (THRE always set). Output goes to `out` (stdout by default,
@@ -13,6 +13,7 @@
 #include <functional>
 #include <string>
 
+#include "common/config.h"
 #include "host/irq.h"
 #include "host/mmio_device.h"
 
@@ -22,9 +23,10 @@ class Uart16550 : public MmioDevice {
  public:
   // `path` empty = stdout. Throws std::runtime_error if the file cannot be opened.
   Uart16550(sc_core::sc_module_name name, const std::string& path = "");
+  // From the host config: output to host.uart_file.
+  Uart16550(sc_core::sc_module_name name, const HostConfig& host) : Uart16550(name, host.uart_file) {}
   ~Uart16550() override;
 
-  IrqLine irq;
   // Optional: sees every transmitted byte (tests, traces).
   std::function<void(char)> on_tx;
   void push_rx(const std::string& bytes);

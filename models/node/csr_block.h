@@ -53,7 +53,6 @@ class CsrBlock : public host::MmioDevice {
   std::function<void(const sc_core::sc_time& at)> on_dma_go;  // DMA_CTRL.GO written at `at`
   std::function<uint32_t()> status;                         // STATUS
   std::function<uint32_t()> dma_status;                     // DMA_STATUS
-  std::function<void(bool)> irq;                            // the interrupt line's level
   // A 64-bit PERF counter at `offset` (`name`_LO, `name`_HI) reading `value()` minus its
   // value at the last reset().
   void bind_counter(uint32_t offset, const std::string& name, std::function<uint64_t()> value);

@@ -10,7 +10,9 @@
 
 #include "common/config.h"
 #include "exec_system.h"
+#include "accelerator.h"
 #include "host/plic.h"
+#include "memory_map.h"
 #include "soc.h"
 
 // The firmware headers are C; they only declare functions and macros.
@@ -21,24 +23,57 @@
 using namespace pumavp;
 namespace csr = node::csr;
 
+// The firmware's NAME_BASE/NAME_SIZE/NAME_IRQ constants and the SoC are both built from
+// platform/memory_map.def. Checked here: the SoC as built maps every row where the table says
+// (devices at once, DRAM at its configured size, the accelerator once attached), each device
+// with a PLIC source raises that source, and the copies that cannot include the table (libpuma's
+// macros, the node's csr:: constants) agree with it.
 TEST(FirmwareHeaders, MemoryMapMatchesTheSoc) {
-  EXPECT_EQ(FINISHER_BASE, Soc::kFinisherBase);
-  EXPECT_EQ(CLINT_BASE, Soc::kClintBase);
-  EXPECT_EQ(PLIC_BASE, Soc::kPlicBase);
-  EXPECT_EQ(UART_BASE, Soc::kUartBase);
-  EXPECT_EQ(ACCEL_CSR_BASE, Soc::kAccelCsrBase);
-  EXPECT_EQ(ACCEL_WINDOW_BASE, Soc::kAccelWindowBase);
-  EXPECT_EQ(DRAM_BASE, Soc::kDramBase);
-  // libpuma's own copies and the host interface's view of the map.
-  EXPECT_EQ(PUMA_CSR_BASE, Soc::kAccelCsrBase);
-  EXPECT_EQ(PUMA_WINDOW_BASE, Soc::kAccelWindowBase);
-  EXPECT_EQ(PUMA_PLIC_BASE, Soc::kPlicBase);
-  EXPECT_EQ(csr::kCsrBase, Soc::kAccelCsrBase);
-  EXPECT_EQ(csr::kWindowBase, Soc::kAccelWindowBase);
-  EXPECT_EQ(csr::kCsrBytes, Soc::kAccelCsrSize);
-  EXPECT_EQ(csr::kWindowBytes, Soc::kAccelWindowSize);
-  EXPECT_EQ(PUMA_PLIC_SOURCE, host::Plic::kSourceAccel);
-  EXPECT_EQ(PLIC_SOURCE_ACCEL, host::Plic::kSourceAccel);
+  PlatformConfig cfg = load_config(std::string(PUMAVP_SOURCE_DIR) + "/configs/small.yaml");
+  Soc soc("soc", cfg);
+  Accelerator accel(cfg, soc.stats());
+  accel.attach(soc);
+  auto mapped = [&](const memory_map::Region& r) -> const host::Bus::Region* {
+    for (const auto& m : soc.bus().regions())
+      if (m.name == r.name) return &m;
+    return nullptr;
+  };
+  for (const memory_map::Region& r : memory_map::kAll) {
+    const host::Bus::Region* m = mapped(r);
+    ASSERT_NE(m, nullptr) << r.name << " is not on the bus";
+    EXPECT_EQ(m->base, r.base) << r.name;
+    if (r.base == memory_map::DRAM.base) {
+      EXPECT_EQ(m->size, uint64_t{cfg.host.dram_mib} << 20);
+      EXPECT_LE(m->size, r.size);
+    } else {
+      EXPECT_EQ(m->size, r.size) << r.name;
+    }
+  }
+  EXPECT_EQ(soc.bus().regions().size(), std::size(memory_map::kAll));
+  // Peripherals: one per device row, in table order, each raising its PLIC source.
+  EXPECT_EQ(soc.devices().size(), 4u);
+  EXPECT_STREQ(soc.devices()[3]->basename(), memory_map::UART.name);
+  ASSERT_NE(memory_map::UART.irq, 0u);
+  EXPECT_FALSE(soc.plic().pending(memory_map::UART.irq));
+  soc.uart().irq(true);  // (a PLIC source stays pending until claimed)
+  for (unsigned s = 1; s < host::Plic::kSources; ++s)
+    EXPECT_EQ(soc.plic().pending(s), s == memory_map::UART.irq) << "source " << s;
+
+  // The firmware constants are the table's rows.
+  EXPECT_EQ(FINISHER_BASE, memory_map::FINISHER.base);
+  EXPECT_EQ(UART_BASE, memory_map::UART.base);
+  EXPECT_EQ(UART_IRQ, memory_map::UART.irq);
+  EXPECT_EQ(DRAM_BASE, memory_map::DRAM.base);
+  // libpuma's own names and the host interface's view of the map.
+  EXPECT_EQ(PUMA_CSR_BASE, memory_map::ACCEL_CSR.base);
+  EXPECT_EQ(PUMA_WINDOW_BASE, memory_map::ACCEL_WINDOW.base);
+  EXPECT_EQ(PUMA_PLIC_BASE, memory_map::PLIC.base);
+  EXPECT_EQ(PUMA_PLIC_SOURCE, memory_map::ACCEL_CSR.irq);
+  EXPECT_EQ(PLIC_SOURCE_ACCEL, memory_map::ACCEL_CSR.irq);
+  EXPECT_EQ(csr::kCsrBase, memory_map::ACCEL_CSR.base);
+  EXPECT_EQ(csr::kWindowBase, memory_map::ACCEL_WINDOW.base);
+  EXPECT_EQ(csr::kCsrBytes, memory_map::ACCEL_CSR.size);
+  EXPECT_EQ(csr::kWindowBytes, memory_map::ACCEL_WINDOW.size);
 }
 
 // Each (firmware macro, model constant) pair of the CSR block.

@@ -1,20 +1,26 @@
-/* pumavp host SoC memory map (architecture.md §2). */
+/* pumavp host SoC memory map (architecture.md §2): every row of the simulator's address map,
+ * platform/memory_map.def, as NAME_BASE, NAME_SIZE and NAME_IRQ (the PLIC source, 0 = none):
+ * FINISHER_BASE, CLINT_BASE, PLIC_BASE, UART_BASE, UART_IRQ, ACCEL_CSR_BASE, ACCEL_CSR_IRQ,
+ * ACCEL_WINDOW_BASE, DRAM_BASE, ... The firmware and the simulator read the same table, so
+ * they agree by construction. (C only: the constants are enumerators, not available to
+ * assembler sources; DRAM_BASE is past INT_MAX, a GNU C extension the gnu11 build allows.) */
 #ifndef PUMAVP_HAL_PLATFORM_H
 #define PUMAVP_HAL_PLATFORM_H
-
-#define FINISHER_BASE 0x00100000u
-#define CLINT_BASE 0x02000000u
-#define PLIC_BASE 0x0C000000u
-#define UART_BASE 0x10000000u
-#define ACCEL_CSR_BASE 0x40000000u
-#define ACCEL_WINDOW_BASE 0x50000000u
-#define DRAM_BASE 0x80000000u
 
 #define MMIO32(addr) (*(volatile uint32_t*)(uintptr_t)(addr))
 #define MMIO8(addr) (*(volatile uint8_t*)(uintptr_t)(addr))
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
+
+enum {
+#define PUMAVP_REGION(ID, name, base, size, irq) ID##_BASE = (base), ID##_SIZE = (size), ID##_IRQ = (irq),
+#define PUMAVP_DEVICE(ID, name, base, size, irq, cls) PUMAVP_REGION(ID, name, base, size, irq)
+#include "../../../platform/memory_map.def"
+#undef PUMAVP_DEVICE
+#undef PUMAVP_REGION
+};
+
 
 /* A 64-bit counter read as two 32-bit halves (low at addr, high at addr + 4), safe against
  * a carry between the two reads: high, low, high again until both highs agree. */

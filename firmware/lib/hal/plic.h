@@ -12,7 +12,7 @@
 #define PLIC_ENABLE(word) (PLIC_BASE + 0x2000u + 4u * (word))
 #define PLIC_THRESHOLD (PLIC_BASE + 0x200000u)
 #define PLIC_CLAIM (PLIC_BASE + 0x200004u)
-#define PLIC_SOURCE_ACCEL 1u
+#define PLIC_SOURCE_ACCEL ACCEL_CSR_IRQ /* the accelerator node's PLIC source (memory_map.def) */
 
 static inline void plic_set_priority(uint32_t src, uint32_t prio) { MMIO32(PLIC_PRIORITY(src)) = prio; }
 static inline uint32_t plic_priority(uint32_t src) { return MMIO32(PLIC_PRIORITY(src)); }
