@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "xbar/fixed_point.h"
 #include "xbar/xbar_config.h"
@@ -52,6 +53,10 @@ class MvmArray {
   virtual void write_weights32(const int32_t* w, unsigned rows, unsigned cols) = 0;
   // Weight W[i][j] (PANTHER: the composed weight Wt).
   virtual int64_t weight_at(unsigned i, unsigned j) const = 0;
+  // CW[j] = sum_i W[i][j] and RW[i] = sum_j W[i][j] of the weights as programmed (the
+  // sliced model's offset correction; kept exact by each kind on every write).
+  int64_t column_sum(unsigned j) const { return cw_[j]; }
+  int64_t row_sum(unsigned i) const { return rw_[i]; }
 
   // y[j] = sat16(rne(sum_i W[i][j] x[i], f or 2f)), with the array's model (sliced()).
   void mvm(const int16_t* x, int16_t* y, Flags& flags) {
@@ -107,6 +112,7 @@ class MvmArray {
   XbarParams p_;
   unsigned X_;
   bool sliced_ = false;
+  std::vector<int64_t> cw_, rw_;  // column_sum(), row_sum(): X each, sized by the kind
 };
 
 // The array of a core's matrix unit: an Mcu when p.panther, else a Crossbar. Validates p.

@@ -59,9 +59,6 @@ class Crossbar final : public MvmArray {
   }
   void write_weights32(const int32_t* w, unsigned rows, unsigned cols) override;
   int64_t weight_at(unsigned i, unsigned j) const override { return weight(i, j); }
-  // CW[j] = sum_i W[i][j] and RW[i] = sum_j W[i][j] (computed when programmed).
-  int64_t column_sum(unsigned j) const { return cw_[j]; }
-  int64_t row_sum(unsigned i) const { return rw_[i]; }
 
   // mvm() (MvmArray): y[j] = sat16(rne(sum_i W[i][j] x[i], f)), j < X; SAT (and a counter)
   // per clamped word. mtvm(): z[i] = sat16(rne(sum_j W[i][j] d[j], f)), i < X.
@@ -81,7 +78,6 @@ class Crossbar final : public MvmArray {
 
   std::vector<int16_t> colmaj_;  // W[i][j] at j*X + i
   std::vector<int16_t> rowmaj_;  // W[i][j] at i*X + j
-  std::vector<int64_t> cw_, rw_;
   bool planes_dirty_ = true;
   std::unique_ptr<BitPlanes> planes_;
   std::vector<int64_t> acc_;     // scratch

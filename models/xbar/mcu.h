@@ -94,8 +94,6 @@ class Mcu final : public MvmArray {
   int32_t digit(unsigned k, unsigned i, unsigned j) const {
     return dig_[(std::size_t(k) * X_ + i) * X_ + j];
   }
-  int64_t column_sum(unsigned j) const { return cw_[j]; }
-  int64_t row_sum(unsigned i) const { return rw_[i]; }
 
   // mvm() (MvmArray): y[j] = sat16(rne(sum_i Wt[i][j] x[i], 2f)).
   // mtvm(): z[i] = sat16(rne(sum_j Wt[i][j] d[j], 2f)).
@@ -136,7 +134,6 @@ class Mcu final : public MvmArray {
   std::vector<int64_t> wt_;   // composed weights, row-major
   std::vector<int64_t> wtc_;  // composed weights, column-major (MVM hot loop)
   std::vector<int32_t> dig_;  // digits [k][i][j]
-  std::vector<int64_t> cw_, rw_;
   std::vector<int16_t> pend_x_, pend_d_;
   unsigned commit_counter_ = 0;
   bool planes_dirty_ = true;
