@@ -27,14 +27,11 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "host/bus.h"
-#include "host/clint.h"
 #include "host/dram.h"
 #include "host/elf_loader.h"
 #include "host/irq.h"
-#include "host/plic.h"
+#include "host/mmio_devices.h"  // generated: every peripheral class of memory_map.def
 #include "host/rv32_core.h"
-#include "host/test_finisher.h"
-#include "host/uart16550.h"
 #include "memory_map.h"
 #include "run_report.h"
 
