@@ -32,6 +32,7 @@
 #include "host/irq.h"
 #include "host/mmio_devices.h"  // generated: every peripheral class of memory_map.def
 #include "host/rv32_core.h"
+#include "exit_codes.h"
 #include "memory_map.h"
 #include "run_report.h"
 
@@ -39,8 +40,8 @@ namespace pumavp {
 
 class Soc : public sc_core::sc_module {
  public:
-  static constexpr int kExitMaxTime = 124;
-  static constexpr int kExitDeadlock = 125;
+  static constexpr int kExitMaxTime = exit_code::kTimeLimit;
+  static constexpr int kExitDeadlock = exit_code::kDeadlock;
 
   Soc(sc_core::sc_module_name name, const PlatformConfig& cfg);
 
