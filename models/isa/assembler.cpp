@@ -181,11 +181,19 @@ class Assembler {
 
   // --- statements
   void statement(const std::string& mnem, unsigned mcol, const std::vector<Tok>& toks);
-  void core_instr(const std::string& base, const std::string& sub, unsigned mcol,
-                  const std::vector<Tok>& toks, Pending& p);
-  void tile_instr(const std::string& base, const std::string& sub, unsigned mcol,
-                  const std::vector<Tok>& toks, Pending& p);
-  bool width_vec(const Ops& ops, uint8_t& width, uint16_t& vec);
+  // An instruction: the opcode-table row (opcodes.def) of its mnemonic, then `operands`:
+  // one generic pass over the row's operand list, one parser per operand kind.
+  void instr(bool tile, const std::string& base, const std::string& sub, unsigned mcol,
+             const std::vector<Tok>& toks, Pending& p);
+  template <class Instr>
+  bool operands(const OpcodeInfo& row, const std::string& base, const std::string& sub,
+                unsigned mcol, const std::vector<Tok>& toks, Instr& in, Pending& p);
+  // Per-kind parsers: operand address; `.suffix` of a sub-op kind → op code; len=N alias of
+  // width=/vec= (widest width <= wmax dividing N); mcu uK=mvm+mtvm+opa flags.
+  bool addr(const Tok& t, const char* what, int64_t& v);
+  bool sub_op(SubOp s, const std::string& base, const std::string& sub, unsigned mcol, unsigned& op);
+  bool len_alias(const Tok& t, const Ops& ops, int64_t wmax, int64_t vmax, int64_t& w, int64_t& n);
+  bool mcu_flags(const std::string& mnem, unsigned mcol, const Ops& ops, uint8_t (&flags)[kMaxMcus]);
   void dir_config(unsigned mcol, const std::vector<Tok>& toks);
   void dir_xbar(unsigned mcol, const std::vector<Tok>& toks);
   void dir_data(unsigned mcol, const std::vector<Tok>& toks);
@@ -446,276 +454,204 @@ bool Assembler::eval_imm(const Tok& t, uint16_t& v) {
   return true;
 }
 
-bool Assembler::width_vec(const Ops& ops, uint8_t& width, uint16_t& vec) {
-  int64_t v = 0;
-  width = 1;
-  vec = 1;
-  auto l = ops.kv.find("len");
-  if (l != ops.kv.end()) {
-    if (ops.kv.count("width") || ops.kv.count("vec")) {
-      error(l->second.col, "len= cannot be combined with width= or vec=");
-      return false;
-    }
-    if (!eval_range(l->second, 1, 16384, v, "len")) return false;
-    unsigned w = 16;
-    while (v % w) --w;
-    if (v / w > 1024) {
-      error(l->second.col, "len=" + std::to_string(v) + " needs vec=" + std::to_string(v / w) +
-                               " (width " + std::to_string(w) + "), more than 1024");
-      return false;
-    }
-    width = uint8_t(w);
-    vec = uint16_t(v / w);
-    return true;
+bool Assembler::addr(const Tok& t, const char* what, int64_t& v) {
+  if (!eval(t, v, what)) return false;
+  if (v >= 0 && v < int64_t(g_.operand_space())) return true;
+  error(t.col, std::string(what) + " " + std::to_string(v) + " outside the operand space (0.." +
+                   std::to_string(g_.operand_space() - 1) + ")");
+  return false;
+}
+
+bool Assembler::sub_op(SubOp s, const std::string& base, const std::string& sub, unsigned mcol,
+                       unsigned& op) {
+  bool cond = s == SubOp::Brn;  // conditions: named "condition", listed when unknown
+  std::string names;
+  int code = -1;
+  for (unsigned c = 0; sub_op_name(s, c); ++c) {
+    names += (c ? ", " : "") + std::string(sub_op_name(s, c));
+    if (sub == sub_op_name(s, c)) code = int(c);
   }
-  auto w = ops.kv.find("width");
-  if (w != ops.kv.end()) {
-    if (!eval_range(w->second, 1, 16, v, "width")) return false;
-    width = uint8_t(v);
+  const char* noun = cond ? "condition" : "operation";
+  if (code < 0) {
+    error(mcol, sub.empty() ? "'" + base + "' needs " + (cond ? "a " : "an ") + noun +
+                                  " suffix, e.g. " + base + "." + sub_op_name(s, 0)
+                            : "unknown " + base + " " + noun + " '" + sub + "'" +
+                                  (cond ? " (" + names + ")" : ""));
+    return false;
   }
-  auto n = ops.kv.find("vec");
-  if (n != ops.kv.end()) {
-    if (!eval_range(n->second, 1, 1024, v, "vec")) return false;
-    vec = uint16_t(v);
+  if (s == SubOp::AluImm && !alui_allowed(unsigned(code))) {
+    error(mcol, base + " does not allow '" + sub + "' (only binary operations)");
+    return false;
+  }
+  op = unsigned(code);
+  return true;
+}
+
+bool Assembler::len_alias(const Tok& t, const Ops& ops, int64_t wmax, int64_t vmax, int64_t& w,
+                          int64_t& n) {
+  if (ops.kv.count("width") || ops.kv.count("vec")) {
+    error(t.col, "len= cannot be combined with width= or vec=");
+    return false;
+  }
+  if (!eval_range(t, 1, wmax * vmax, n, "len")) return false;
+  for (w = wmax; n % w;) --w;
+  if (n / w > vmax) {
+    error(t.col, "len=" + std::to_string(n) + " needs vec=" + std::to_string(n / w) + " (width " +
+                     std::to_string(w) + "), more than " + std::to_string(vmax));
+    return false;
+  }
+  n /= w;
+  return true;
+}
+
+bool Assembler::mcu_flags(const std::string& mnem, unsigned mcol, const Ops& ops,
+                          uint8_t (&flags)[kMaxMcus]) {
+  bool any = false;
+  for (unsigned k = 0; k < kMaxMcus; ++k) {
+    auto it = ops.kv.find("u" + std::to_string(k));
+    if (it == ops.kv.end()) continue;
+    any = true;
+    std::string f = lower(it->second.text);
+    for (size_t i = 0; i <= f.size();) {
+      size_t j = std::min(f.find('+', i), f.size());
+      std::string part = f.substr(i, j - i);
+      uint8_t bit = part == "mvm" ? kMcuMvm : part == "mtvm" ? kMcuMtvm : part == "opa" ? kMcuOpa : 0;
+      if (!bit || (flags[k] & bit)) {
+        error(it->second.col + unsigned(i), "bad MCU operation '" + part + "' (mvm, mtvm, opa joined by +)");
+        return false;
+      }
+      flags[k] |= bit;
+      i = j + 1;
+    }
+  }
+  if (!any) error(mcol, mnem + " needs at least one uM=FLAGS operand");
+  return any;
+}
+
+template <class Instr>
+bool Assembler::operands(const OpcodeInfo& row, const std::string& base, const std::string& sub,
+                         unsigned mcol, const std::vector<Tok>& toks, Instr& in, Pending& p) {
+  using K = OperandKind;
+  std::string mnem = sub.empty() ? base : base + "." + sub;
+  unsigned op = 0;
+  if (row.sub == SubOp::None && !sub.empty()) {
+    error(mcol, "'" + base + "' takes no '." + sub + "' suffix");
+    return false;
+  }
+  if (row.sub != SubOp::None && !sub_op(row.sub, base, sub, mcol, op)) return false;
+  set_field(in, Field::Op, 0, op);
+  // The syntax for this op: the operands present, how many are positional, the keys (in row
+  // order, then len= if the row has width= and vec=, then the operation-dependent ones).
+  std::vector<const Operand*> list;
+  std::vector<std::string> keys, late;
+  size_t npos = 0;
+  int sizes = 0;
+  for (const Operand& o : row.operands) {
+    if (o.kind == K::End) break;
+    if (!operand_present(row, o, op)) continue;
+    list.push_back(&o);
+    if (positional(o.kind)) ++npos;
+    else if (o.kind == K::McuFlags)
+      for (unsigned k = 0; k < kMaxMcus; ++k) keys.push_back("u" + std::to_string(k));
+    else (o.kind == K::AluSrc3 ? late : keys).push_back(operand_key(o, op));
+    sizes += o.kind == K::Key && (o.field == Field::Width || o.field == Field::Vec);
+  }
+  if (sizes == 2) keys.push_back("len");
+  keys.insert(keys.end(), late.begin(), late.end());
+  Ops ops;
+  if (!parse_ops(mnem, mcol, toks, npos, npos, keys, ops)) return false;
+  auto key = [&](const char* k) -> const Tok* {
+    if (!k) return nullptr;  // McuFlags: keys u0..u5
+    auto it = ops.kv.find(k);
+    return it == ops.kv.end() ? nullptr : &it->second;
+  };
+  const Tok* len = sizes == 2 ? key("len") : nullptr;
+  size_t pos = 0;
+  // One pass over the operands in row order; the first bad one ends the instruction.
+  for (const Operand* o : list) {
+    int64_t v = o->dflt, lo = 0, hi = 0;
+    field_range(row, o->field, lo, hi);
+    const Tok* t = positional(o->kind) ? &ops.pos[pos++] : key(operand_key(*o, op));
+    switch (o->kind) {
+      case K::Addr:
+        if (!addr(*t, o->name, v)) return false;
+        break;
+      case K::Imm: {
+        uint16_t x;
+        if (!eval_imm(*t, x)) return false;
+        v = x;
+        break;
+      }
+      case K::Branch: p.target = *t; continue;  // integer or label: resolved in finish()
+      case K::FifoZero:
+        if (lower(t->text) == "zero") {
+          v = kFifoZero;
+          break;
+        }
+        [[fallthrough]];
+      case K::Num:
+      case K::TileId:
+        if (!eval_range(*t, lo, hi, v, o->name)) return false;
+        if (o->kind == K::TileId) use_tile(unsigned(v), kSendUse, t->col);
+        break;
+      case K::McuFlags: {
+        uint8_t f[kMaxMcus] = {};
+        if (!mcu_flags(mnem, mcol, ops, f)) return false;
+        for (unsigned k = 0; k < kMaxMcus; ++k) set_field(in, Field::Mcu, k, f[k]);
+        continue;
+      }
+      case K::Key:
+        if (len && (o->field == Field::Width || o->field == Field::Vec)) {  // len= sets both
+          if (o->field != Field::Width) continue;
+          int64_t wlo, wmax, vlo, vmax, w, n;
+          if (!field_range(row, Field::Width, wlo, wmax) || !field_range(row, Field::Vec, vlo, vmax) ||
+              !len_alias(*len, ops, wmax, vmax, w, n))
+            return false;
+          set_field(in, Field::Vec, 0, uint64_t(n));
+          v = w;
+          break;
+        }
+        [[fallthrough]];
+      case K::KeyPair:
+      case K::Mask:
+      case K::AluSrc3:
+        if (o->kind == K::Mask && !t) {
+          error(mcol, base + " needs " + o->name + "=");
+          return false;
+        }
+        if (o->kind == K::KeyPair)
+          for (const Operand* q : list)
+            if (q > o && q->kind == K::KeyPair && !t != !key(q->name)) {
+              error(mcol, mnem + " needs both " + o->name + "= and " + q->name + "= (or neither)");
+              return false;
+            }
+        if (t && !eval_range(*t, std::max<int64_t>(lo, o->lo), hi, v, operand_key(*o, op))) return false;
+        break;
+      case K::End: break;
+    }
+    set_field(in, o->field, 0, uint64_t(v));
   }
   return true;
 }
 
-void Assembler::core_instr(const std::string& base, const std::string& sub, unsigned mcol,
-                           const std::vector<Tok>& toks, Pending& p) {
-  CoreInstr& in = p.ci;
-  Ops ops;
-  int64_t v = 0;
-  std::string mnem = sub.empty() ? base : base + "." + sub;
-  auto addr = [&](const Tok& t, uint16_t& out, const char* what) {
-    if (!eval(t, v, what)) return false;
-    if (v < 0 || v >= int64_t(g_.operand_space())) {
-      error(t.col, std::string(what) + " " + std::to_string(v) + " outside the operand space (0.." +
-                       std::to_string(g_.operand_space() - 1) + ")");
-      return false;
-    }
-    out = uint16_t(v);
-    return true;
-  };
-  auto vec_only = [&]() {
-    auto n = ops.kv.find("vec");
-    if (n == ops.kv.end()) return true;
-    if (!eval_range(n->second, 1, 1024, v, "vec")) return false;
-    in.vec = uint16_t(v);
-    return true;
-  };
-  auto no_sub = [&]() {
-    if (!sub.empty()) {
-      error(mcol, "'" + base + "' takes no '." + sub + "' suffix");
-      return false;
-    }
-    return true;
-  };
-  // mnemonic lookup: the opcode table (opcodes.def)
-  const OpcodeInfo* row = find_mnemonic(base, Stream::Core);
+void Assembler::instr(bool tile, const std::string& base, const std::string& sub, unsigned mcol,
+                      const std::vector<Tok>& toks, Pending& p) {
+  const OpcodeInfo* row = find_mnemonic(base, tile ? Stream::Tile : Stream::Core);
   if (!row) {
-    if (find_mnemonic(base, Stream::Tile))
-      error(mcol, "'" + base + "' is a tile instruction, not allowed in a .core section");
-    else
+    std::string mnem = sub.empty() ? base : base + "." + sub;
+    if (!find_mnemonic(base, tile ? Stream::Core : Stream::Tile))
       error(mcol, "unknown mnemonic '" + mnem + "'");
-    p.bad = true;
-    return;
-  }
-  in.opcode = row->opcode;
-  bool ok = true;
-  if (in.opcode == Opcode::Nop || in.opcode == Opcode::Halt) {
-    ok = no_sub() && parse_ops(mnem, mcol, toks, 0, 0, {}, ops);
-  } else if (in.opcode == Opcode::Set) {
-    ok = no_sub() && parse_ops(mnem, mcol, toks, 2, 2, {"vec"}, ops) &&
-         addr(ops.pos[0], in.dest, "destination") && eval_imm(ops.pos[1], in.imm) && vec_only();
-  } else if (in.opcode == Opcode::Copy) {
-    ok = no_sub() && parse_ops(mnem, mcol, toks, 2, 2, {"vec"}, ops) &&
-         addr(ops.pos[0], in.dest, "destination") && addr(ops.pos[1], in.src1, "source") && vec_only();
-  } else if (in.opcode == Opcode::Load) {
-    ok = no_sub() && parse_ops(mnem, mcol, toks, 2, 2, {"width", "vec", "len"}, ops) &&
-         addr(ops.pos[0], in.dest, "destination") && addr(ops.pos[1], in.src1, "address register") &&
-         width_vec(ops, in.width, in.vec);
-  } else if (in.opcode == Opcode::Store) {
-    in.count = 1;
-    ok = no_sub() && parse_ops(mnem, mcol, toks, 2, 2, {"count", "width", "vec", "len"}, ops) &&
-         addr(ops.pos[0], in.dest, "address register") && addr(ops.pos[1], in.src1, "source") &&
-         width_vec(ops, in.width, in.vec);
-    if (ok && ops.kv.count("count")) {
-      ok = eval_range(ops.kv["count"], 1, 8191, v, "count");
-      in.count = uint16_t(v);
-    }
-  } else if (in.opcode == Opcode::Alu || in.opcode == Opcode::Alui) {
-    bool imm = in.opcode == Opcode::Alui;
-    int code = -1;
-    for (unsigned c = 0; c < kNumAluOps; ++c)
-      if (sub == alu_op_name(c)) code = int(c);
-    if (code < 0) {
-      error(mcol, sub.empty() ? "'" + base + "' needs an operation suffix, e.g. " + base + ".add"
-                              : "unknown " + base + " operation '" + sub + "'");
-      p.bad = true;
-      return;
-    }
-    if (imm && !alui_allowed(unsigned(code))) {
-      error(mcol, "alui does not allow '" + sub + "' (only binary operations)");
-      p.bad = true;
-      return;
-    }
-    in.op = uint8_t(code);
-    if (imm) {
-      ok = parse_ops(mnem, mcol, toks, 3, 3, {"vec"}, ops) && addr(ops.pos[0], in.dest, "destination") &&
-           addr(ops.pos[1], in.src1, "source") && eval_imm(ops.pos[2], in.imm) && vec_only();
-    } else {
-      size_t ar = size_t(alu_arity(unsigned(code)));
-      std::vector<std::string> keys = {"vec"};
-      if (code == int(AluOp::Lsh) || code == int(AluOp::Rsh)) keys.push_back("shift");
-      if (code == int(AluOp::Subs)) keys.push_back("stride");
-      ok = parse_ops(mnem, mcol, toks, 1 + ar, 1 + ar, keys, ops) &&
-           addr(ops.pos[0], in.dest, "destination") &&
-           (ar < 1 || addr(ops.pos[1], in.src1, "source 1")) &&
-           (ar < 2 || addr(ops.pos[2], in.src2, "source 2")) && vec_only();
-      for (const char* k : {"shift", "stride"}) {
-        if (ok && ops.kv.count(k)) {
-          ok = eval_range(ops.kv[k], 0, 15, v, k);
-          in.src3 = uint8_t(v);
-        }
-      }
-    }
-  } else if (in.opcode == Opcode::AluInt) {
-    int code = -1;
-    for (unsigned c = 0; c < kNumAluIntOps; ++c)
-      if (sub == aluint_op_name(c)) code = int(c);
-    if (code < 0) {
-      error(mcol, sub.empty() ? "'aluint' needs an operation suffix, e.g. aluint.add"
-                              : "unknown aluint operation '" + sub + "'");
-      p.bad = true;
-      return;
-    }
-    in.op = uint8_t(code);
-    ok = parse_ops(mnem, mcol, toks, 3, 3, {}, ops) && addr(ops.pos[0], in.dest, "destination") &&
-         addr(ops.pos[1], in.src1, "source 1") && addr(ops.pos[2], in.src2, "source 2");
-  } else if (in.opcode == Opcode::Mvm || in.opcode == Opcode::Crs) {
-    std::vector<std::string> keys = {"mask"};
-    if (base == "mvm") keys = {"mask", "filter", "stride"};
-    ok = no_sub() && parse_ops(mnem, mcol, toks, 0, 0, keys, ops);
-    if (ok && !ops.kv.count("mask")) {
-      error(mcol, base + " needs mask=");
-      ok = false;
-    }
-    if (ok) {
-      ok = eval_range(ops.kv["mask"], 0, 255, v, "mask");
-      in.mask = uint8_t(v);
-    }
-    if (ok && (ops.kv.count("filter") != ops.kv.count("stride"))) {
-      error(mcol, "mvm needs both filter= and stride= (or neither)");
-      ok = false;
-    }
-    if (ok && ops.kv.count("filter")) {
-      ok = eval_range(ops.kv["filter"], 0, 8191, v, "filter");
-      in.filter = uint16_t(v);
-      if (ok) ok = eval_range(ops.kv["stride"], 0, 8191, v, "stride");
-      in.stride = uint16_t(v);
-    }
-  } else if (in.opcode == Opcode::Mcu) {
-    ok = no_sub() && parse_ops(mnem, mcol, toks, 0, 0, {"u0", "u1", "u2", "u3", "u4", "u5"}, ops);
-    for (auto& kv : ops.kv) {
-      if (!ok) break;
-      unsigned k = unsigned(kv.first[1] - '0');
-      std::string f = lower(kv.second.text);
-      uint8_t flags = 0;
-      size_t i = 0;
-      while (ok && i <= f.size()) {
-        size_t j = f.find('+', i);
-        if (j == std::string::npos) j = f.size();
-        std::string part = f.substr(i, j - i);
-        uint8_t bit = part == "mvm" ? kMcuMvm : part == "mtvm" ? kMcuMtvm : part == "opa" ? kMcuOpa : 0;
-        if (!bit || (flags & bit)) {
-          error(kv.second.col + unsigned(i), "bad MCU operation '" + part + "' (mvm, mtvm, opa joined by +)");
-          ok = false;
-        }
-        flags |= bit;
-        i = j + 1;
-      }
-      in.mcu[k] = flags;
-    }
-    if (ok && ops.kv.empty()) {
-      error(mcol, "mcu needs at least one uM=FLAGS operand");
-      ok = false;
-    }
-  } else if (in.opcode == Opcode::Jmp) {
-    ok = no_sub() && parse_ops(mnem, mcol, toks, 1, 1, {}, ops);
-    if (ok) p.target = ops.pos[0];
-  } else if (in.opcode == Opcode::Brn) {
-    int code = -1;
-    for (unsigned c = 0; c < kNumBrnOps; ++c)
-      if (sub == brn_op_name(c)) code = int(c);
-    if (code < 0) {
-      error(mcol, sub.empty() ? "'brn' needs a condition suffix, e.g. brn.eq"
-                              : "unknown brn condition '" + sub + "' (eq, neq, lt, le, gt, ge)");
-      p.bad = true;
-      return;
-    }
-    in.op = uint8_t(code);
-    ok = parse_ops(mnem, mcol, toks, 3, 3, {}, ops) && addr(ops.pos[0], in.src1, "source 1") &&
-         addr(ops.pos[1], in.src2, "source 2");
-    if (ok) p.target = ops.pos[2];
-  }
-  if (!ok) p.bad = true;
-}
-
-void Assembler::tile_instr(const std::string& base, const std::string& sub, unsigned mcol,
-                           const std::vector<Tok>& toks, Pending& p) {
-  TileInstr& in = p.ti;
-  Ops ops;
-  int64_t v = 0;
-  std::string mnem = sub.empty() ? base : base + "." + sub;
-  bool ok = true;
-  const OpcodeInfo* row = find_mnemonic(base, Stream::Tile);
-  if (!sub.empty() && row) {
-    error(mcol, "'" + base + "' takes no '." + sub + "' suffix");
-    p.bad = true;
-    return;
-  }
-  if (!row) {
-    if (find_mnemonic(base, Stream::Core))
+    else if (tile)
       error(mcol, "'" + mnem + "' is a core instruction, not allowed in a .tile section");
     else
-      error(mcol, "unknown mnemonic '" + mnem + "'");
-    ok = false;
-  } else if (row->opcode == Opcode::TileHalt) {
-    in.opcode = Opcode::TileHalt;
-    ok = parse_ops(mnem, mcol, toks, 0, 0, {}, ops);
-  } else if (row->opcode == Opcode::Send || row->opcode == Opcode::Receive) {
-    bool send = row->opcode == Opcode::Send;
-    in.opcode = send ? Opcode::Send : Opcode::Receive;
-    if (send)
-      ok = parse_ops(mnem, mcol, toks, 3, 3, {"width", "vec", "len"}, ops);
-    else
-      ok = parse_ops(mnem, mcol, toks, 2, 2, {"count", "width", "vec", "len"}, ops);
-    if (ok) ok = eval_range(ops.pos[0], 0, 65535, v, "memory address");
-    in.mem = uint16_t(v);
-    if (ok) {
-      if (lower(ops.pos[1].text) == "zero") {
-        in.fifo = kFifoZero;
-      } else {
-        ok = eval_range(ops.pos[1], 0, 255, v, "FIFO");
-        in.fifo = uint8_t(v);
-      }
-    }
-    if (ok && send) {
-      ok = eval_range(ops.pos[2], 0, 65535, v, "target tile");
-      in.target = uint16_t(v);
-      if (ok) use_tile(in.target, kSendUse, ops.pos[2].col);
-    }
-    if (ok && !send) {
-      in.count = 1;
-      if (ops.kv.count("count")) {
-        ok = eval_range(ops.kv["count"], 1, 65535, v, "count");
-        in.count = uint16_t(v);
-      }
-    }
-    if (ok) ok = width_vec(ops, in.width, in.vec);
+      error(mcol, "'" + base + "' is a tile instruction, not allowed in a .core section");
+    p.bad = true;
+    return;
   }
-  if (!ok) p.bad = true;
+  (tile ? p.ti.opcode : p.ci.opcode) = row->opcode;
+  if (!(tile ? operands(*row, base, sub, mcol, toks, p.ti, p)
+             : operands(*row, base, sub, mcol, toks, p.ci, p)))
+    p.bad = true;
 }
 
 void Assembler::dir_config(unsigned mcol, const std::vector<Tok>& toks) {
@@ -1214,8 +1150,7 @@ void Assembler::statement(const std::string& mnem_raw, unsigned mcol, const std:
   p.tile = sec.is_tile();
   size_t dot = mnem.find('.');
   std::string base = mnem.substr(0, dot), sub = dot == std::string::npos ? "" : mnem.substr(dot + 1);
-  if (p.tile) tile_instr(base, sub, mcol, toks, p);
-  else core_instr(base, sub, mcol, toks, p);
+  instr(p.tile, base, sub, mcol, toks, p);
   sec.ins.push_back(std::move(p));
 }
 

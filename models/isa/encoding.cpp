@@ -430,7 +430,9 @@ std::string disassemble_row(const OpcodeInfo& row, const Instr& in, const Geomet
     switch (o.kind) {
       case OperandKind::Addr: item(g ? operand_text(uint32_t(v), *g) : std::to_string(v)); break;
       case OperandKind::Imm: item(std::to_string(int16_t(uint16_t(v)))); break;
-      case OperandKind::Num: item(std::to_string(v)); break;
+      case OperandKind::Num:
+      case OperandKind::Branch:
+      case OperandKind::TileId: item(std::to_string(v)); break;
       case OperandKind::FifoZero: item(v == kFifoZero ? std::string("zero") : std::to_string(v)); break;
       case OperandKind::Key:
         if (v != o.dflt) item(keyval(o.name, v));
@@ -451,8 +453,7 @@ std::string disassemble_row(const OpcodeInfo& row, const Instr& in, const Geomet
         }
         break;
       case OperandKind::AluSrc3:
-        if (op == unsigned(AluOp::Subs)) item(keyval("stride", v));
-        else if (v) item(keyval("shift", v));
+        if (op == unsigned(AluOp::Subs) || v) item(keyval(operand_key(o, op), v));
         break;
       case OperandKind::End: break;
     }

@@ -90,6 +90,22 @@ bool operand_present(const OpcodeInfo& row, const Operand& o, unsigned op) {
   return true;
 }
 
+const char* operand_key(const Operand& o, unsigned op) {
+  if (o.kind == K::AluSrc3) return op == unsigned(AluOp::Subs) ? "stride" : "shift";
+  return o.name;
+}
+
+bool field_range(const OpcodeInfo& row, Field f, int64_t& lo, int64_t& hi) {
+  const FormatInfo& fmt = format_info(row.format);
+  for (unsigned i = 0; i < fmt.count; ++i)
+    if (fmt.fields[i].field == f) {
+      lo = fmt.fields[i].bias;
+      hi = lo + int64_t((1ull << fmt.fields[i].bits) - 1);
+      return true;
+    }
+  return false;
+}
+
 unsigned format_used(const OpcodeInfo& row, bool dynamic, unsigned op) {
   const FormatInfo& f = format_info(row.format);
   unsigned used = 0;

@@ -16,17 +16,25 @@ enum class SubOp : uint8_t { None, Alu, AluImm, AluInt, Brn };
 // An instruction field (a CoreInstr / TileInstr member); None = reserved bits.
 enum class Field : uint8_t { None, Op, Dest, Src1, Src2, Src3, Imm, Vec, Width, Count, Mask,
                              Filter, Stride, Mcu, Target, Mem, Fifo };
-// How an operand is written: Addr (operand_text), Imm (signed 16), Num (integer), FifoZero
-// (integer or `zero`), Key (`key=v` unless v == dflt), KeyPair (filter/stride: both or none),
-// Mask (`mask=0b…`), McuFlags (`uK=mvm+mtvm+opa`), AluSrc3 (alu `shift=`/`stride=`).
-enum class OperandKind : uint8_t { End, Addr, Imm, Num, FifoZero, Key, KeyPair, Mask, McuFlags,
-                                   AluSrc3 };
+// How an operand is written (and parsed by the assembler, one parser per kind):
+//   positional: Addr (operand address or region reference), Imm (signed 16 or q literal),
+//     Num (integer in the field's range), FifoZero (Num or `zero`), Branch (branch target:
+//     integer or label of the section, resolved at its end), TileId (Num; a tile the kernel
+//     uses);
+//   key=value: Key (`key=v`, optional, printed unless v == dflt; rows with width= and vec=
+//     also take the alias len=), KeyPair (filter/stride: both or none), Mask (`mask=0b…`,
+//     required), McuFlags (`uK=mvm+mtvm+opa`, at least one), AluSrc3 (alu `shift=`/`stride=`,
+//     present for lsh/rsh/subs).
+enum class OperandKind : uint8_t { End, Addr, Imm, Num, FifoZero, Branch, TileId, Key, KeyPair,
+                                   Mask, McuFlags, AluSrc3 };
+inline bool positional(OperandKind k) { return k >= OperandKind::Addr && k <= OperandKind::TileId; }
 
 struct Operand {
   OperandKind kind = OperandKind::End;
   Field field = Field::None;
   const char* name = nullptr;  // key (Key, KeyPair, Mask) or description (diagnostics)
-  uint16_t dflt = 0;           // Key: value that is not printed
+  uint16_t dflt = 0;           // Key: value when absent (not printed)
+  uint16_t lo = 0;             // >0: smallest accepted value when above the field's (count)
   uint8_t min_arity = 0;       // >0: present only if the alu op has at least this arity
 };
 
@@ -69,6 +77,11 @@ const FormatInfo& format_info(Format f);
 const char* sub_op_name(SubOp s, unsigned code);
 // Whether an operand is present for this `op` code (alu arity, alu src3).
 bool operand_present(const OpcodeInfo& row, const Operand& o, unsigned op);
+// Key of a key=value operand for this `op` code (AluSrc3: "shift" or "stride").
+const char* operand_key(const Operand& o, unsigned op);
+// Values a row's field can hold: [bias, bias + 2^bits - 1] of its format field; false if the
+// format has no such field.
+bool field_range(const OpcodeInfo& row, Field f, int64_t& lo, int64_t& hi);
 // Bit i set iff format field i holds a field of the row (static: every operand; dynamic:
 // only the operands present for `op`).
 unsigned format_used(const OpcodeInfo& row, bool dynamic, unsigned op);

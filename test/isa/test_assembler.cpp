@@ -521,3 +521,102 @@ TEST(IsaAssembler, QLiteralTiesRoundToEvenEverywhere) {
     EXPECT_EQ(img->xbars[k].w, want) << k;
   }
 }
+
+// Operand-count and key diagnostics come from the opcode table for every row: a missing or
+// an extra positional operand and an unknown key, with exact text and column. The expected
+// syntax (positional operands, allowed keys) is spelled out here independently of the table.
+TEST(IsaAssembler, OperandErrorsFromTheTable) {
+  struct Row {
+    bool tile;
+    const char* mnem;
+    std::vector<std::string> pos;  // a legal set of positional operands
+    const char* keys;              // a legal key operand (or "")
+    const char* allowed;           // allowed keys, nullptr: none
+  };
+  const std::vector<Row> rows = {
+      {false, "nop", {}, "", nullptr},
+      {false, "halt", {}, "", nullptr},
+      {false, "set", {"rf.0", "5"}, "", "vec"},
+      {false, "copy", {"rf.0", "rf.1"}, "", "vec"},
+      {false, "load", {"rf.0", "rf.1"}, "", "width, vec, len"},
+      {false, "store", {"rf.0", "rf.1"}, "", "count, width, vec, len"},
+      {false, "alu.add", {"rf.0", "rf.1", "rf.2"}, "", "vec"},
+      {false, "alu.lsh", {"rf.0", "rf.1"}, "", "vec, shift"},
+      {false, "alu.subs", {"rf.0", "rf.1"}, "stride=1", "vec, stride"},
+      {false, "alu.rand", {"rf.0"}, "", "vec"},
+      {false, "alui.mul", {"rf.0", "rf.1", "3"}, "", "vec"},
+      {false, "aluint.mod", {"rf.0", "rf.1", "rf.2"}, "", nullptr},
+      {false, "mvm", {}, "mask=1", "mask, filter, stride"},
+      {false, "mcu", {}, "u0=mvm", "u0, u1, u2, u3, u4, u5"},
+      {false, "crs", {}, "mask=1", "mask"},
+      {false, "jmp", {"0"}, "", nullptr},
+      {false, "brn.ge", {"rf.0", "rf.1", "0"}, "", nullptr},
+      {true, "send", {"0", "0", "0"}, "", "width, vec, len"},
+      {true, "receive", {"0", "zero"}, "", "count, width, vec, len"},
+      {true, "halt", {}, "", nullptr},
+  };
+  auto line_of = [](const Row& r, const std::vector<std::string>& pos, const std::string& keys) {
+    std::string s = r.mnem, sep = " ";
+    for (const auto& p : pos) s += sep + p, sep = ", ";
+    if (!keys.empty()) s += sep + keys;
+    return s;
+  };
+  // one diagnostic for `line` (line 2, column 3 = mnemonic): "col: message"
+  auto diag = [](const Row& r, const std::string& line) {
+    Diagnostics d;
+    std::string src = std::string(r.tile ? ".tile 0\n" : ".config panther=true\n.core 0 0\n") +
+                      "  " + line + "\n  halt\n";
+    bool ok = bool(asm_text(src, d));
+    EXPECT_EQ(ok, d.error_count() == 0) << src;
+    if (d.error_count() != 1) return "errors: " + std::to_string(d.error_count()) + "\n" + d.str();
+    const auto& x = d.items()[0];
+    return std::to_string(x.col) + ": " + x.message;
+  };
+  size_t core_rows = 0, tile_rows = 0;
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.mnem);
+    (r.tile ? tile_rows : core_rows)++;
+    std::string ok = line_of(r, r.pos, r.keys);
+    EXPECT_EQ(diag(r, ok), "errors: 0\n") << ok;
+    size_t n = r.pos.size();
+    std::string ops = std::to_string(n) + " positional operand" + (n == 1 ? "" : "s");
+    // extra positional operand
+    auto more = r.pos;
+    more.push_back("7");
+    std::string l = line_of(r, more, r.keys);
+    EXPECT_EQ(diag(r, l), std::to_string(3 + l.find(n ? ", 7" : " 7") + (n ? 2 : 1)) + ": " + r.mnem +
+                              " takes " + ops + ", found '7'");
+    // missing positional operand
+    if (n) {
+      auto less = r.pos;
+      less.pop_back();
+      EXPECT_EQ(diag(r, line_of(r, less, r.keys)),
+                "3: " + std::string(r.mnem) + " needs " + ops + ", found " + std::to_string(n - 1));
+    }
+    // unknown key
+    std::string k = r.keys[0] ? std::string(r.keys) + ", bogus=1" : "bogus=1";
+    l = line_of(r, r.pos, k);
+    EXPECT_EQ(diag(r, l), std::to_string(3 + l.find("bogus")) + ": unknown key 'bogus' for " + r.mnem +
+                              (r.allowed ? " (allowed: " + std::string(r.allowed) + ")" : " (it takes no keys)"));
+  }
+  // every row of the table is covered above (halt twice: core and tile)
+  EXPECT_EQ(core_rows + tile_rows, size_t(17 + 3));
+  // key rules from the operand kinds
+  Row mvm = rows[12], mcu = rows[13], st = rows[5], alu = rows[7];
+  EXPECT_EQ(diag(mvm, "mvm filter=4"), "3: mvm needs mask=");
+  EXPECT_EQ(diag(mvm, "mvm mask=1 filter=4"), "3: mvm needs both filter= and stride= (or neither)");
+  EXPECT_EQ(diag(mvm, "mvm mask=1 stride=4"), "3: mvm needs both filter= and stride= (or neither)");
+  EXPECT_EQ(diag(mvm, "mvm mask=256"), "12: mask 256 out of range (0..255)");
+  EXPECT_EQ(diag(mcu, "mcu"), "3: mcu needs at least one uM=FLAGS operand");
+  EXPECT_EQ(diag(mcu, "mcu u1=mvm+mvm"), "14: bad MCU operation 'mvm' (mvm, mtvm, opa joined by +)");
+  EXPECT_EQ(diag(st, "store rf.0, rf.1, count=0"), "27: count 0 out of range (1..8191)");
+  EXPECT_EQ(diag(st, "store rf.0, rf.1, len=20, vec=2"), "25: len= cannot be combined with width= or vec=");
+  EXPECT_EQ(diag(alu, "alu.lsh rf.0, rf.1, shift=16"), "29: shift 16 out of range (0..15)");
+  EXPECT_EQ(diag(alu, "alu.lsh rf.0, rf.1, vec=1025"), "27: vec 1025 out of range (1..1024)");
+  EXPECT_EQ(diag(alu, "alu rf.0"), "3: 'alu' needs an operation suffix, e.g. alu.add");
+  EXPECT_EQ(diag(alu, "alui.not rf.0, rf.1, 1"), "3: alui does not allow 'not' (only binary operations)");
+  EXPECT_EQ(diag(alu, "brn.x rf.0, rf.1, 0"), "3: unknown brn condition 'x' (eq, neq, lt, le, gt, ge)");
+  EXPECT_EQ(diag(alu, "copy.x rf.0, rf.1"), "3: 'copy' takes no '.x' suffix");
+  EXPECT_EQ(diag(rows[18], "receive 0, 256"), "14: FIFO 256 out of range (0..255)");
+  EXPECT_EQ(diag(rows[17], "send 0, 0, 65536"), "14: target tile 65536 out of range (0..65535)");
+}
