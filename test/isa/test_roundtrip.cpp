@@ -203,11 +203,13 @@ TEST(IsaRoundTrip, EveryRowAssemblesItsDisassembly) {
   const unsigned kPerRow = 40;
   for (int round = 0; round < 12; ++round) {
     Geometry g;
-    g.panther = round % 2 == 1;
-    g.num_mvmu = unsigned(r.in(1, g.panther ? 6 : 4));
-    g.xbar_size = 32u << r.in(0, 2);
-    g.frac_bits = unsigned(r.in(0, 14));
-    g.tiles = unsigned(r.in(1, 4));
+    do {  // a random geometry the assembler accepts (the operand space must fit 13 bits)
+      g.panther = round % 2 == 1;
+      g.num_mvmu = unsigned(r.in(1, g.panther ? 6 : 4));
+      g.xbar_size = 32u << r.in(0, 2);
+      g.frac_bits = unsigned(r.in(0, 14));
+      g.tiles = unsigned(r.in(1, 4));
+    } while (!g.check().empty());
     std::string cfg = ".config panther=" + std::string(g.panther ? "true" : "false") +
                       " num_mvmu=" + std::to_string(g.num_mvmu) + " xbar_size=" +
                       std::to_string(g.xbar_size) + " frac_bits=" + std::to_string(g.frac_bits) +
