@@ -413,6 +413,21 @@ loop:   aluint.add rf.0, rf.0, rf.1
   if (ext) gp.clear_extension(ext);  // (before the fix: a dangling pointer; do not free it)
 }
 
+// A LOAD whose image lies in the accelerator window used to wait for itself for ever (host
+// window accesses wait while a LOAD runs): it must fail at once with ERROR_CODE 9 and the
+// ERROR interrupt (the driver waits for it), and leave the accelerator idle (issue 15, item 4).
+TEST(HostInterface, LoadFromTheWindowFailsWithABusError) {
+  Fixture f;
+  unsigned code = 0;
+  uint32_t status = 0;
+  ASSERT_TRUE(f.run([&](ExecSystem& s) {
+    code = s.driver.load(s.driver.window_addr(1, 0), 4096);  // waits for the IRQ
+    status = s.driver.read_csr(csr::STATUS);
+  }));
+  EXPECT_EQ(code, 9u);
+  EXPECT_EQ(status & (csr::ST_BUSY | csr::ST_ERROR), csr::ST_ERROR);
+}
+
 // The bus charges host.bus_ns once per access; the host interface adds nothing of its own.
 // An idle window read additionally pays the node's shared-memory access (lat.mem_access cycles).
 TEST(HostInterface, BusLatencyIsChargedOnce) {
