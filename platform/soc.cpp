@@ -118,8 +118,18 @@ RunSummary Soc::run(const sc_core::sc_time& max_time) {
   const uint64_t i0 = cpu_.instret();
   const sc_core::sc_time t0 = sc_core::sc_time_stamp();
   cpu_.set_horizon(max_time > sc_core::SC_ZERO_TIME ? t0 + max_time : sc_core::sc_max_time());
-  if (max_time > sc_core::SC_ZERO_TIME) sc_core::sc_start(max_time, sc_core::SC_EXIT_ON_STARVATION);
-  else sc_core::sc_start();
+  if (max_time > sc_core::SC_ZERO_TIME) {
+    sc_core::sc_start(max_time, sc_core::SC_EXIT_ON_STARVATION);
+    // SC_EXIT_ON_STARVATION stops at the last event before the limit and leaves the time
+    // there when the next event lies beyond it (the CPU's next quantum or horizon step,
+    // unless the limit is a multiple of both). Activity still pending means the limit was
+    // reached, not starvation: nothing happens until the limit, so advance the time to it.
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    if (!finisher_.finished() && now < t0 + max_time && sc_core::sc_pending_activity())
+      sc_core::sc_start(t0 + max_time - now, sc_core::SC_RUN_TO_TIME);
+  } else {
+    sc_core::sc_start();
+  }
   const auto w1 = std::chrono::steady_clock::now();
   uart_.flush();
   r.wall_s = std::chrono::duration<double>(w1 - w0).count();

@@ -36,6 +36,10 @@ class DmaEngine : public sc_core::sc_module {
 
   // Where the accelerator window is on the bus (for the 64 KiB per-tile split).
   void set_window(uint64_t base, uint64_t bytes, uint64_t tile_bytes);
+  // True when [addr, addr+len) overlaps the accelerator window.
+  bool overlaps_window(uint64_t addr, uint64_t len) const {
+    return len && addr < window_base_ + window_bytes_ && window_base_ < addr + len;
+  }
   bool start(uint32_t src, uint32_t dst, uint32_t len, const sc_core::sc_time& go_time);
   bool busy() const { return status_ & csr::DMA_BUSY; }
   uint32_t status() const { return status_; }  // DMA_STATUS bits (csr::DMA_*)

@@ -33,6 +33,12 @@ KernelLoader::Outcome KernelLoader::load(uint64_t kaddr, uint32_t ksize, const C
   if (ksize < isa::kHeaderBytes || ksize > max_image)
     return fail(1, fmt::format("kernel image size {} bytes is outside {}..{} (host.dram_mib)", ksize,
                                isa::kHeaderBytes, max_image));
+  // The image is read from host memory (architecture.md §2.3). Host accesses to the window
+  // wait while a LOAD runs, so a LOAD reading its image from the window would wait for
+  // itself for ever (issue 15, item 4): refuse it at once as a DMA bus error.
+  if (port_.overlaps_window(kaddr, ksize))
+    return fail(9, fmt::format("kernel image at 0x{:08x} (KSIZE {}) lies in the accelerator window, not in host memory",
+                               kaddr, ksize));
   // Read the image over the DMA port, in bursts of dma.beat_bytes.
   std::vector<uint8_t> bytes(ksize);
   sc_time delay = sc_time(cfg_.dma.setup_ns, SC_NS);

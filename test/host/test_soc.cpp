@@ -211,6 +211,24 @@ TEST(Soc, MaxTimeEndsAnEndlessLoop) {
   EXPECT_NEAR(static_cast<double>(r.host_instructions), 10000.0, 200.0);
 }
 
+// Limits that are not multiples of the quantum (host.quantum_ns, 1 us) nor of the CPU cycle
+// (10 ns) end as a time limit, not as starvation (issue 15, item 3); each run continues the
+// previous one.
+TEST(Soc, MaxTimeNotAMultipleOfTheQuantumIsATimeLimit) {
+  Soc soc("soc", small_cfg());
+  Program p;
+  p.w(ADDI(a0, a0, 1)).w(JAL(zero, -4));
+  load(soc, p);
+  double total_ns = 0;
+  for (double ns : {5005.0, 123456.0, 50000.0, 999.0, 7.0}) {
+    total_ns += ns;
+    const auto r = soc.run(sc_core::sc_time(ns, sc_core::SC_NS));
+    EXPECT_EQ(r.exit_code, Soc::kExitMaxTime) << "--max-time " << ns << " ns";
+    EXPECT_EQ(r.exit_reason, "max-time") << ns;
+    EXPECT_NEAR(r.sim_time_ns, total_ns, 0.5) << ns;
+  }
+}
+
 TEST(Soc, WfiWithNothingArmedIsADeadlock) {
   Soc soc("soc", small_cfg());
   Program p;

@@ -11,6 +11,7 @@
 
 #include "common/config.h"
 #include "exec_system.h"
+#include "fabric/mem_extension.h"
 #include "isa/assembler.h"
 #include "isa/kimage.h"
 
@@ -372,6 +373,59 @@ loop:   aluint.add rf.0, rf.0, rf.1
     EXPECT_EQ(code, 10u);
     EXPECT_LT(t_end - t_abort, sc_time(5, SC_US));
   }
+}
+
+// A window read stalled on a not-yet-valid word when the simulation ends (time limit) must
+// leave no extension on the initiator's payload: the CPU's payload lives as long as the CPU
+// and deletes the extensions it holds (issue 15, item 1: free(): invalid size at exit).
+TEST(HostInterface, StalledWindowReadLeavesNoExtensionOnTheInitiatorPayload) {
+  const char* spin = R"(
+.tensor y out 0 0 1
+.core 0 0
+        set rf.0, 0
+        set rf.1, 1
+        set rf.2, 30000
+loop:   aluint.add rf.0, rf.0, rf.1
+        brn.lt rf.0, rf.2, loop
+        halt
+)";
+  tlm::tlm_generic_payload gp;  // outlives the simulation, like the CPU's
+  bool stalled = false;
+  {
+    Fixture f;
+    const auto img = assemble(spin, f.cfg);
+    f.put_image(img);
+    uint16_t w = 0;
+    f.sys.script = [&](ExecSystem& s) {
+      ASSERT_EQ(s.driver.load(kImg, static_cast<uint32_t>(img.size())), 0u);
+      s.driver.start();
+      prepare(gp, tlm::TLM_READ_COMMAND, s.driver.window_addr(0, 0), &w, 2);
+      sc_time d = SC_ZERO_TIME;
+      stalled = true;
+      s.driver.socket->b_transport(gp, d);  // word 0 is never written: waits for the run
+      stalled = false;
+    };
+    EXPECT_FALSE(f.sys.run(sc_time(20, SC_US)));  // the limit ends the run mid-access
+    EXPECT_TRUE(stalled);
+  }
+  fabric::MemExtension* ext = gp.get_extension<fabric::MemExtension>();
+  EXPECT_EQ(ext, nullptr);
+  if (ext) gp.clear_extension(ext);  // (before the fix: a dangling pointer; do not free it)
+}
+
+// A LOAD whose image lies in the accelerator window used to wait for itself for ever (host
+// window accesses wait while a LOAD runs): it must fail at once with ERROR_CODE 9 and the
+// ERROR interrupt (the driver waits for it), and leave the accelerator idle (issue 15, item 4).
+TEST(HostInterface, LoadFromTheWindowFailsWithABusError) {
+  Fixture f;
+  unsigned code = 0;
+  uint32_t status = 0;
+  ASSERT_TRUE(f.run([&](ExecSystem& s) {
+    code = s.driver.load(s.driver.window_addr(1, 0), 4096);  // waits for the IRQ
+    status = s.driver.read_csr(csr::STATUS);
+  }));
+  EXPECT_EQ(code, 9u);
+  EXPECT_EQ(status & (csr::ST_BUSY | csr::ST_ERROR), csr::ST_ERROR);
 }
 
 // The bus charges host.bus_ns once per access; the host interface adds nothing of its own.
