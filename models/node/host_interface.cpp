@@ -118,9 +118,20 @@ void HostInterface::command(uint32_t ctrl) {
     } else {
       pending_ = Pending::Start;
     }
-    // BUSY from the moment of the write, so that a status poll right after sees it.
+    // A new command: an ABORT from now on is for it (written in the same delta or later).
+    abort_requested_ = false;
+    // BUSY from the moment of the write, so that a status poll right after sees it, and the
+    // command in effect from that moment too: window accesses wait while a LOAD runs, and a
+    // run starts at the write, so that what STATUS shows (BUSY) decides how a window access
+    // behaves, not the delta in which the command thread next runs (issue 15, item 5).
     set_status(csr::ST_BUSY, csr::ST_DONE | csr::ST_ERROR | (pending_ == Pending::Load ? csr::ST_LOADED : 0u));
-    if (pending_ == Pending::Load) loading_ = true;
+    if (pending_ == Pending::Load) {
+      loading_ = true;
+    } else {
+      ++c_runs_;
+      run_t0_ = sc_time_stamp();
+      run_started_ = node_.start();
+    }
     cmd_ev_.notify(SC_ZERO_TIME);
   }
 }
@@ -130,7 +141,6 @@ void HostInterface::command_thread() {
     wait(cmd_ev_);
     const Pending p = pending_;
     pending_ = Pending::None;
-    abort_requested_ = false;
     const sc_time t0 = sc_time_stamp();
     if (p == Pending::Load) do_load();
     else if (p == Pending::Start) do_run();
@@ -163,18 +173,18 @@ void HostInterface::do_load() {
 
 void HostInterface::do_run() {
   const uint64_t gen = reset_generation_;
-  ++c_runs_;
-  const sc_time t0 = sc_time_stamp();
-  if (!node_.start()) {
+  const sc_time t0 = run_t0_;  // the run started at the CTRL write (command())
+  if (!run_started_) {
     set_error(10, -1, -1, -1, "the node refused to start");
     set_status(csr::ST_ERROR, csr::ST_BUSY | csr::ST_DONE);
     csr_.raise(csr::IRQ_ERROR);
     return;
   }
-  while (node_.busy()) {
+  for (;;) {  // an ABORT written in the same delta as START is already pending here
+    if (abort_requested_ && node_.busy()) node_.abort("aborted by the host (CTRL.ABORT)");
+    if (!node_.busy()) break;
     wait(node_.end_event() | abort_ev_);
     if (gen != reset_generation_) return;
-    if (abort_requested_ && node_.busy()) node_.abort("aborted by the host (CTRL.ABORT)");
   }
   c_cycles_ += static_cast<uint64_t>((sc_time_stamp() - t0) / sc_time(cfg_.cycle_ns(), SC_NS));
   if (node_.status() == fabric::RunStatus::Done) {

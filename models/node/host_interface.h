@@ -109,6 +109,8 @@ class HostInterface : public sc_core::sc_module {
   enum class Pending { None, Load, Start };
   Pending pending_ = Pending::None;
   bool abort_requested_ = false;
+  sc_core::sc_time run_t0_;   // START accepted (the node started then, in command())
+  bool run_started_ = false;  // whether the node accepted that start
   uint64_t reset_generation_ = 0;
   sc_core::sc_event cmd_ev_, abort_ev_, status_ev_, load_done_ev_;
   bool loading_ = false;

@@ -375,6 +375,82 @@ loop:   aluint.add rf.0, rf.0, rf.1
   }
 }
 
+// Right after the CTRL write that starts a run, STATUS reads BUSY; a window read of a word the
+// run has not produced yet must then stall until the run writes it, exactly as it does later
+// in the run (it used to fault at once while the command thread had not yet started the node:
+// issue 15, item 5). The read is issued in the same delta as START.
+TEST(HostInterface, WindowReadRightAfterStartStallsUntilTheWordIsWritten) {
+  Fixture f;
+  const auto img = assemble(kMlp2, f.cfg);
+  f.put_image(img);
+  const std::vector<int16_t> x = {4096, 2048, -4096, 8192};
+  f.put(kIn, x.data(), 8);
+  uint32_t status = 0;
+  bool ok = false;
+  int16_t y[2] = {0, 0};
+  sc_time t_start, t_read;
+  ASSERT_TRUE(f.run([&](ExecSystem& s) {
+    ASSERT_EQ(s.driver.load(kImg, static_cast<uint32_t>(img.size())), 0u);
+    ASSERT_EQ(s.driver.dma(kIn, s.driver.window_addr(0, 0), 8, 1), 0u);
+    // As a temporally decoupled CPU does: START, STATUS and the window read back to back,
+    // the bus delays accumulated locally, no wait in between.
+    t_start = sc_time_stamp();
+    sc_time d = SC_ZERO_TIME;
+    tlm::tlm_generic_payload gp;
+    uint32_t ctrl = csr::CTRL_START;
+    prepare(gp, tlm::TLM_WRITE_COMMAND, csr::kCsrBase + csr::CTRL, &ctrl, 4);
+    s.driver.socket->b_transport(gp, d);
+    prepare(gp, tlm::TLM_READ_COMMAND, csr::kCsrBase + csr::STATUS, &status, 4);
+    s.driver.socket->b_transport(gp, d);
+    prepare(gp, tlm::TLM_READ_COMMAND, s.driver.window_addr(1, 0), y, 4);
+    s.driver.socket->b_transport(gp, d);  // y is written at the end of the run
+    ok = gp.is_response_ok();
+    t_read = sc_time_stamp() + d;
+    wait(d);
+    s.driver.wait_done();
+  }));
+  EXPECT_TRUE(status & csr::ST_BUSY);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(std::vector<int16_t>(y, y + 2), mlp2_reference(x));
+  EXPECT_GE(t_read - t_start, sc_time(2 * 2304 * f.cfg.cycle_ns(), SC_NS));  // two MVMs later
+}
+
+// An ABORT written right after START (same delta, before the command thread has run) must end
+// the run with code 10; the command thread used to clear the request when it took up START.
+TEST(HostInterface, AbortInTheSameDeltaAsStartEndsTheRun) {
+  const char* spin = R"(
+.tensor y out 0 0 1
+.core 0 0
+        set rf.0, 0
+        set rf.1, 1
+        set rf.2, 30000
+loop:   aluint.add rf.0, rf.0, rf.1
+        brn.lt rf.0, rf.2, loop
+        halt
+)";
+  Fixture f;
+  const auto img = assemble(spin, f.cfg);
+  f.put_image(img);
+  unsigned code = 0;
+  sc_time t0, t_end;
+  ASSERT_TRUE(f.run([&](ExecSystem& s) {
+    ASSERT_EQ(s.driver.load(kImg, static_cast<uint32_t>(img.size())), 0u);
+    t0 = sc_time_stamp();
+    sc_time d = SC_ZERO_TIME;  // START and ABORT back to back, as a decoupled CPU writes them
+    tlm::tlm_generic_payload gp;
+    uint32_t start = csr::CTRL_START, abort = csr::CTRL_ABORT;
+    prepare(gp, tlm::TLM_WRITE_COMMAND, csr::kCsrBase + csr::CTRL, &start, 4);
+    s.driver.socket->b_transport(gp, d);
+    prepare(gp, tlm::TLM_WRITE_COMMAND, csr::kCsrBase + csr::CTRL, &abort, 4);
+    s.driver.socket->b_transport(gp, d);
+    wait(d);
+    code = s.driver.wait_done();
+    t_end = sc_time_stamp();
+  }));
+  EXPECT_EQ(code, 10u);
+  EXPECT_LT(t_end - t0, sc_time(1, SC_US));  // the spin alone runs for 60000+ cycles
+}
+
 // A window read stalled on a not-yet-valid word when the simulation ends (time limit) must
 // leave no extension on the initiator's payload: the CPU's payload lives as long as the CPU
 // and deletes the extensions it holds (issue 15, item 1: free(): invalid size at exit).
