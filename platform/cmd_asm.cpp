@@ -4,6 +4,8 @@
 
 #include "commands.h"
 #include "common/config.h"
+#include "common/output_file.h"
+#include "exit_codes.h"
 #include "isa/assembler.h"
 
 namespace pumavp {
@@ -29,14 +31,14 @@ void register_cmd_asm(CLI::App& app, CommandContext& ctx) {
     std::cerr << diag.str();
     if (!img) {
       std::cerr << "pumavp asm: " << diag.error_count() << " error(s), no image written\n";
-      ctx.exit_code = 1;
+      ctx.exit_code = exit_code::kFailure;
       return;
     }
     const std::vector<uint8_t> bytes = isa::write_image(*img);
-    std::ofstream out(o->output, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!out) throw std::runtime_error("cannot write " + o->output);
-    ctx.exit_code = 0;
+    std::string err;
+    if (!write_text_file(o->output, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), err))
+      throw OutputError(err);
+    ctx.exit_code = exit_code::kOk;
   });
 }
 

@@ -5,6 +5,8 @@
 
 #include "commands.h"
 #include "common/config.h"
+#include "common/output_file.h"
+#include "exit_codes.h"
 #include "compiler/compiler.h"
 #include "isa/kimage.h"
 
@@ -25,39 +27,36 @@ int run_compile(const CompileCliOptions& o) {
   PlatformConfig cfg = o.config.empty() ? default_config(o.sets) : load_config(o.config, o.sets);
   compiler::Compiled c;
   try {
-    compiler::Model m = compiler::load_model(o.model);
+    const compiler::Target target = compiler::target_from_config(cfg);
+    // The fit check runs on the shapes, before any weight is generated or read.
+    compiler::Model m = compiler::load_model(o.model, [&](const compiler::Model& shapes) { compiler::check_fits(shapes, target); });
     compiler::CompileOptions co;
     co.emit_asm = !o.emit_asm.empty();
-    c = compiler::compile(m, compiler::target_from_config(cfg), co);
+    c = compiler::compile(m, target, co);
   } catch (const compiler::CompileError& e) {
     std::cerr << "pumavp compile: error: " << e.what() << "\n";
-    return 1;
+    return exit_code::kFailure;
   }
   // The loader's static checks, as a safety net against compiler bugs.
   Geometry platform = geometry_from_config(cfg);
   if (isa::LoadError e = isa::validate_for_platform(c.image, platform)) {
     std::cerr << "pumavp compile: internal error: generated image fails the load checks: " << e.message << "\n";
-    return 3;
+    return exit_code::kLoad;
   }
   std::vector<uint8_t> bytes = isa::write_image(c.image);
-  std::ofstream f(o.output, std::ios::binary);
-  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-  if (!f) {
-    std::cerr << "pumavp compile: error: cannot write '" << o.output << "'\n";
-    return 1;
+  std::string err;
+  if (!write_text_file(o.output, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), err)) {
+    std::cerr << "pumavp compile: error: " << err << "\n";
+    return exit_code::kFailure;
   }
-  if (!o.emit_asm.empty()) {
-    std::ofstream a(o.emit_asm);
-    a << c.asm_text;
-    if (!a) {
-      std::cerr << "pumavp compile: error: cannot write '" << o.emit_asm << "'\n";
-      return 1;
-    }
+  if (!o.emit_asm.empty() && !write_text_file(o.emit_asm, c.asm_text, err)) {
+    std::cerr << "pumavp compile: error: --emit-asm: " << err << "\n";
+    return exit_code::kFailure;
   }
   if (o.report) std::cout << c.report;
   std::cerr << "pumavp compile: " << o.output << ": " << c.crossbars_used << " crossbars on " << c.tiles_used
             << " tiles, " << bytes.size() << " bytes\n";
-  return 0;
+  return exit_code::kOk;
 }
 
 }  // namespace

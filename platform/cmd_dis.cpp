@@ -4,7 +4,10 @@
 #include <iterator>
 
 #include "commands.h"
+#include "common/bounded_read.h"
 #include "common/config.h"
+#include "common/output_file.h"
+#include "exit_codes.h"
 #include "isa/assembler.h"
 #include "isa/kimage.h"
 
@@ -26,25 +29,26 @@ void register_cmd_dis(CLI::App& app, CommandContext& ctx) {
   sub->add_option("--set", o->sets, "override a configuration key: key.path=value")->allow_extra_args(false);
   sub->callback([o, &ctx] {
     const PlatformConfig cfg = o->config.empty() ? default_config(o->sets) : load_config(o->config, o->sets);
-    std::ifstream in(o->input, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot open " + o->input);
-    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // A kernel image is loaded into host DRAM: larger ones are refused before they are read.
+    std::string data, err;
+    if (!read_bounded(o->input, uint64_t(cfg.host.dram_mib) << 20, "a kernel image (host.dram_mib)", data, err))
+      throw ConfigError(o->input + ": " + err);
+    const std::vector<uint8_t> bytes(data.begin(), data.end());
     const isa::ImageResult r = isa::read_image(bytes);
     if (!r.ok()) {
       std::cerr << o->input << ": error: " << r.error.message << " (ERROR_CODE " << static_cast<unsigned>(r.error.code)
                 << ")\n";
-      ctx.exit_code = 1;
+      ctx.exit_code = exit_code::kLoad;
       return;
     }
     const std::string text = isa::disassemble(*r.image, geometry_from_config(cfg));
     if (o->output.empty()) {
       std::cout << text;
     } else {
-      std::ofstream out(o->output);
-      out << text;
-      if (!out) throw std::runtime_error("cannot write " + o->output);
+      std::string err;
+      if (!write_text_file(o->output, text, err)) throw OutputError(err);
     }
-    ctx.exit_code = 0;
+    ctx.exit_code = exit_code::kOk;
   });
 }
 

@@ -14,7 +14,10 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "common/bounded_read.h"
 #include "common/config.h"
+#include "common/output_file.h"
+#include "exit_codes.h"
 #include "common/fixed_convert.h"
 #include "exec_system.h"
 #include "isa/kimage.h"
@@ -63,9 +66,11 @@ int do_exec(const ExecOptions& o) {
   if (!o.trace.itrace.empty() && o.trace.itrace.rfind("host", 0) == 0)
     throw ConfigError("--itrace host: pumavp exec has no host CPU (use accel)");
   const PlatformConfig cfg = o.config.empty() ? default_config(o.sets) : load_config(o.config, o.sets);
-  std::ifstream in(o.kernel, std::ios::binary);
-  if (!in) throw ConfigError("cannot open kernel image " + o.kernel);
-  const std::vector<uint8_t> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The image is placed in host DRAM: one larger than host.dram_mib is refused before it is read.
+  std::string data, err;
+  if (!read_bounded(o.kernel, uint64_t(cfg.host.dram_mib) << 20, "a kernel image (host.dram_mib)", data, err))
+    throw ConfigError("kernel image " + o.kernel + ": " + err);
+  const std::vector<uint8_t> image(data.begin(), data.end());
   const isa::ImageResult parsed = isa::read_image(image);
 
   // Bind inputs and outputs to the image's TENSOR sections.
@@ -79,8 +84,15 @@ int do_exec(const ExecOptions& o) {
   if (parsed.ok()) {
     const isa::KernelImage& img = *parsed.image;
     std::map<std::string, std::string> in_files, out_files;
-    for (const auto& s : o.inputs) in_files.insert(split_binding(s, "--input"));
-    for (const auto& s : o.outputs) out_files.insert(split_binding(s, "--output"));
+    // The same tensor named twice has no obvious winner: an error, never one binding dropped.
+    auto bind = [](std::map<std::string, std::string>& m, const std::string& s, const char* opt) {
+      auto [name, file] = split_binding(s, opt);
+      auto [it, fresh] = m.emplace(name, file);
+      if (!fresh)
+        throw ConfigError(std::string(opt) + " " + name + "= given twice (" + it->second + " and " + file + ")");
+    };
+    for (const auto& s : o.inputs) bind(in_files, s, "--input");
+    for (const auto& s : o.outputs) bind(out_files, s, "--output");
     auto names = [&](isa::TensorDir d) {
       std::string n;
       for (const auto& t : img.tensors)
@@ -159,11 +171,11 @@ int do_exec(const ExecOptions& o) {
   summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   node::HostInterface& hi = sys.accel.host_interface;
   if (!finished) {
-    summary.exit_code = 1;
+    summary.exit_code = exit_code::kFailure;
     summary.exit_reason = "max-time";
     std::cerr << "pumavp exec: error: --max-time " << o.max_time << " reached during " << stage << "\n";
   } else if (code) {
-    summary.exit_code = 1;
+    summary.exit_code = exit_code::kFailure;
     summary.exit_reason = "error";
     std::cerr << fmt::format("pumavp exec: error: {} failed with ERROR_CODE {}: {}\n", stage, code,
                              hi.last_error_message());
@@ -180,17 +192,15 @@ int do_exec(const ExecOptions& o) {
         std::cout << "\n";
         continue;
       }
-      std::string err;
       if (!isa::write_npy_file(b.file, isa::NpyArray::make(isa::NpyType::I16, {b.t.len}, v), err))
-        throw ConfigError(b.file + ": " + err);
+        throw OutputError("--output " + b.t.name + ": " + err);
     }
   }
   tracing.finish(std::cerr);
   if (!o.quiet) print_run_report(std::cerr, summary, sys.stats);
   if (!o.stats.empty()) {
-    std::ofstream js(o.stats);
-    js << run_report_json(summary, sys.stats, cfg).dump(2) << "\n";
-    if (!js) throw ConfigError("--stats: cannot write " + o.stats);
+    if (!write_text_file(o.stats, run_report_json(summary, sys.stats, cfg).dump(2) + "\n", err))
+      throw OutputError("--stats: " + err);
   }
   return summary.exit_code;
 }

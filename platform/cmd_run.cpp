@@ -4,7 +4,8 @@
 // Without --config the built-in defaults (default_config() + --set) are used. UART output goes
 // to stdout (or host.uart_file). Exit code: the firmware's finisher code; 124 when --max-time
 // of simulated time passes first; 125 when nothing is left to simulate (CPU asleep in WFI with
-// no interrupt source armed); 2 for a bad ELF, bad config or bad option value. A run report
+// no interrupt source armed); 3 for an ELF the loader refuses; 2 for a bad config or option
+// value; 1 for an output (--stats, traces) that could not be written (README "Exit codes"). A run report
 // goes to stderr at the end unless --quiet.
 #include <cctype>
 #include <chrono>
@@ -17,6 +18,10 @@
 
 #include "commands.h"
 #include "common/config.h"
+#include "common/bounded_read.h"
+#include "common/output_file.h"
+#include "exit_codes.h"
+#include "host/elf_loader.h"
 #include "host/gdb_server.h"
 #include "run_report.h"
 #include "accelerator.h"
@@ -36,7 +41,7 @@ struct RunOptions {
   std::string max_time;
   std::string stats;
   bool quiet = false;
-  int gdb_port = -1;
+  std::string gdb;  // empty: no GDB server
   TraceOptions trace;
 };
 
@@ -68,7 +73,17 @@ int do_run(const RunOptions& o) {
   o.trace.check();
   PlatformConfig cfg = o.config.empty() ? default_config(o.sets) : load_config(o.config, o.sets);
   const sc_core::sc_time max_time = o.max_time.empty() ? sc_core::SC_ZERO_TIME : parse_time_value(o.max_time, "--max-time");
-  const host::ElfFile elf = host::ElfFile::read_file(o.firmware);
+  int gdb_port = -1;
+  if (!o.gdb.empty()) {
+    // Strict: digits only, 0..65535 (0 = any free port); never truncated.
+    const bool digits = o.gdb.size() <= 5 && o.gdb.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stol(o.gdb) > 65535)
+      throw ConfigError("--gdb " + o.gdb + ": expected a TCP port 0..65535 (0 = any free port)");
+    gdb_port = static_cast<int>(std::stol(o.gdb));
+  }
+  // An ELF larger than the memory it loads into plus room for headers and symbols is refused
+  // before it is read (README "Input limits").
+  const host::ElfFile elf = host::ElfFile::read_file(o.firmware, (uint64_t(cfg.host.dram_mib) << 20) + kElfMetaBytes);
 
   Soc soc("soc", cfg);
   Accelerator accel(cfg, soc.stats());
@@ -89,12 +104,12 @@ int do_run(const RunOptions& o) {
   std::unique_ptr<CoreGdbTarget> gdb_target;
   std::unique_ptr<host::GdbServer> gdb;
   bool gdb_live = false, killed = false, first_stop = true;
-  if (o.gdb_port >= 0) {
+  if (gdb_port >= 0) {
     gdb_target = std::make_unique<CoreGdbTarget>(soc.cpu());
     gdb = std::make_unique<host::GdbServer>(*gdb_target);
     std::string err;
-    if (!gdb->listen(static_cast<uint16_t>(o.gdb_port), &err))
-      throw std::runtime_error("--gdb: cannot listen on port " + std::to_string(o.gdb_port) + ": " + err);
+    if (!gdb->listen(static_cast<uint16_t>(gdb_port), &err))
+      throw std::runtime_error("--gdb: cannot listen on port " + std::to_string(gdb_port) + ": " + err);
     std::cerr << "pumavp: waiting for gdb on 127.0.0.1:" << gdb->port() << "\n";
     if (!gdb->accept_client(-1, &err)) throw std::runtime_error("--gdb: " + err);
     gdb_live = true;
@@ -145,9 +160,11 @@ int do_run(const RunOptions& o) {
     std::cerr << "pumavp: error: simulation starved (the CPU waits for an interrupt that nothing will raise)\n";
   if (!o.quiet) print_run_report(std::cerr, r, soc.stats());
   if (!o.stats.empty()) {
-    std::ofstream js(o.stats);
-    if (!js) throw std::runtime_error("--stats: cannot write '" + o.stats + "'");
-    js << run_report_json(r, soc.stats(), soc.config()).dump(2) << "\n";
+    std::string err;
+    if (!write_text_file(o.stats, run_report_json(r, soc.stats(), soc.config()).dump(2) + "\n", err)) {
+      std::cerr << "pumavp: error: --stats: " << err << "\n";
+      return exit_code::kFailure;
+    }
   }
   return r.exit_code;
 }
@@ -162,15 +179,15 @@ void register_cmd_run(CLI::App& app, CommandContext& ctx) {
   sub->add_option("firmware", opt->firmware, "firmware ELF (RV32IMAC)")->required();
   sub->add_option("--max-time", opt->max_time, "simulated-time limit, e.g. 10ms or 2s (exit code 124)");
   sub->add_flag("--quiet,-q", opt->quiet, "no run report on stderr");
-  sub->add_option("--gdb", opt->gdb_port, "wait for gdb-multiarch on this TCP port (0 = any)");
+  sub->add_option("--gdb", opt->gdb, "wait for gdb-multiarch on this TCP port (0 = any)");
   sub->add_option("--stats", opt->stats, "write the run report as JSON to this file");
   opt->trace.add_to(*sub, true);
   sub->callback([opt, &ctx] {
     try {
       ctx.exit_code = do_run(*opt);
-    } catch (const std::exception& e) {
+    } catch (const host::ElfError& e) {
       std::cerr << "pumavp: error: " << e.what() << "\n";
-      ctx.exit_code = 2;
+      ctx.exit_code = exit_code::kLoad;
     }
   });
 }

@@ -5,6 +5,8 @@
 
 #include "commands.h"
 #include "common/config.h"
+#include "common/output_file.h"
+#include "exit_codes.h"
 
 int sc_main(int argc, char* argv[]) {
   CLI::App app{"pumavp — SystemC/TLM-2.0 virtual platform of a PUMA-class IMC accelerator"};
@@ -16,13 +18,24 @@ int sc_main(int argc, char* argv[]) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help / --version end with 0; every option error is a usage error (README "Exit codes").
+    const int rc = app.exit(e);
+    return rc == 0 ? pumavp::exit_code::kOk : pumavp::exit_code::kUsage;
   } catch (const pumavp::ConfigError& e) {
     std::cerr << "pumavp: error: " << e.what() << "\n";
-    return 2;
+    return pumavp::exit_code::kUsage;
+  } catch (const pumavp::OutputError& e) {
+    std::cerr << "pumavp: error: " << e.what() << "\n";
+    return pumavp::exit_code::kFailure;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "pumavp: error: out of host memory (an input too large for this machine)\n";
+    return pumavp::exit_code::kFailure;
   } catch (const std::exception& e) {
     std::cerr << "pumavp: error: " << e.what() << "\n";
-    return 2;
+    return pumavp::exit_code::kUsage;
+  } catch (...) {
+    std::cerr << "pumavp: error: unexpected internal exception\n";
+    return pumavp::exit_code::kFailure;
   }
   return ctx.exit_code;
 }

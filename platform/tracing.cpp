@@ -5,6 +5,7 @@
 
 #include "accelerator.h"
 #include "common/config.h"
+#include "common/output_file.h"
 #include "host/rv32_core.h"
 
 namespace pumavp {
@@ -57,8 +58,10 @@ Tracing::Tracing(const TraceOptions& o) : filter_(o.filter) {
         std::string base = file;
         if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
         vcd_path_ = base + ".vcd";
-        if (std::FILE* f = std::fopen(vcd_path_.c_str(), "w")) std::fclose(f);
-        else throw std::runtime_error("cannot write '" + vcd_path_ + "'");
+        // The SystemC VCD writer ignores write errors, so the file is probed here: a header-sized
+        // write that must reach the file (catches a full disk, /dev/full, a read-only path).
+        std::string err;
+        if (!write_text_file(vcd_path_, std::string(4096, ' '), err)) throw std::runtime_error(err);
         // The kernel announces the time unit as an info note; the run report names the file.
         sc_core::sc_report_handler::set_actions("tracing timescale unit set", sc_core::SC_INFO,
                                                 sc_core::SC_DO_NOTHING);
@@ -131,6 +134,9 @@ void Tracing::finish(std::ostream& log) {
     vcd_ = nullptr;
     log << "pumavp: waveforms " << vcd_path_ << "; open them with gtkwave\n";
   }
+  // A trace that could not be written completely is an error, never a silently short file.
+  if (timeline_ && !timeline_->error().empty()) throw OutputError("--trace perfetto: " + timeline_->error());
+  if (itrace_ && !itrace_->error().empty()) throw OutputError("--itrace: " + itrace_->error());
 }
 
 }  // namespace pumavp

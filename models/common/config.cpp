@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/bounded_read.h"
 #include "common/geometry.h"
 
 #include <algorithm>
@@ -482,16 +483,11 @@ void read_file(const fs::path& path, Entries& out, std::vector<std::string>& sta
   if (std::find(stack.begin(), stack.end(), key) != stack.end())
     fail(from, "include", "include cycle through " + path.string());
   if (stack.size() > 16) fail(from, "include", "includes nested too deeply");
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) {
-    if (from.file.empty()) throw ConfigError("cannot open config file " + path.string());
-    fail(from, "include", "cannot open " + path.string());
+  std::string text, err;
+  if (!read_bounded(path.string(), kMaxYamlBytes, "a YAML config", text, err)) {
+    if (from.file.empty()) throw ConfigError("config file " + path.string() + ": " + err);
+    fail(from, "include", path.string() + ": " + err);
   }
-  std::string text;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
   stack.push_back(key);
   read_text(text, path.string(), path.parent_path(), out, stack);
   stack.pop_back();

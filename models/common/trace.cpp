@@ -46,8 +46,15 @@ OutFile::OutFile(const std::string& path) : path_(path) {
   buf_.reserve(kFlushBytes + 4096);
 }
 
+void OutFile::note_error() {
+  if (error_.empty()) error_ = "cannot write '" + path_ + "': " + std::strerror(errno ? errno : EIO);
+}
+
 void OutFile::flush() {
-  if (f_ && !buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), f_);
+  if (f_ && !buf_.empty()) {
+    errno = 0;
+    if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) note_error();
+  }
   buf_.clear();
 }
 
@@ -56,8 +63,9 @@ OutFile::~OutFile() { close(); }
 void OutFile::close() {
   if (!f_) return;
   flush();
-  if (owned_) std::fclose(f_);
-  else std::fflush(f_);
+  errno = 0;
+  if (std::fflush(f_) != 0 || std::ferror(f_)) note_error();
+  if (owned_ && std::fclose(f_) != 0) note_error();
   f_ = nullptr;
 }
 

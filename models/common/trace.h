@@ -41,7 +41,7 @@ class OutFile {
   OutFile& operator=(const OutFile&) = delete;
   void write(const char* s, size_t n) {
     if (!owned_) {  // stdout: stay in order with the UART's output
-      std::fwrite(s, 1, n, f_);
+      if (std::fwrite(s, 1, n, f_) != n) note_error();
       return;
     }
     buf_.append(s, n);
@@ -50,8 +50,11 @@ class OutFile {
   void write(std::string_view s) { write(s.data(), s.size()); }
   void flush();
   void printf(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+  // Flushes and closes; every write, the flush and the close are checked (see error()).
   void close();
   const std::string& path() const { return path_; }
+  // Empty, or the first write error ("cannot write 'PATH': No space left on device").
+  const std::string& error() const { return error_; }
 
  private:
   static constexpr size_t kFlushBytes = 1 << 20;
@@ -59,6 +62,8 @@ class OutFile {
   std::FILE* f_ = nullptr;
   bool owned_ = false;
   std::string buf_;  // own buffer: no stdio lock per event
+  std::string error_;
+  void note_error();
 };
 
 struct Track {
@@ -93,6 +98,7 @@ class Timeline {
   uint64_t events() const { return events_; }
   uint64_t spans() const { return spans_; }
   uint64_t flows_started() const { return flows_; }
+  const std::string& error() const { return out_.error(); }
 
  private:
   void begin_event();
@@ -113,6 +119,7 @@ class InstrTrace {
             std::string_view disasm);
   uint64_t lines() const { return lines_; }
   void close() { out_.close(); }
+  const std::string& error() const { return out_.error(); }
 
  private:
   OutFile out_;

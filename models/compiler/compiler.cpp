@@ -346,14 +346,7 @@ void Generator::distribute(Value& v) {
 void Generator::place() {
   X_ = g_.xbar_size;
   const unsigned M = g_.num_mvmu, C = g_.cores_per_tile;
-  uint64_t needed = 0;
-  for (const Layer& l : m_.layers) needed += uint64_t((l.rows + X_ - 1) / X_) * ((l.cols + X_ - 1) / X_);
-  const uint64_t avail = g_.crossbars();
-  if (needed > avail)
-    throw CompileError(fmt::format(
-        "model '{}' does not fit: it needs {} crossbars of {}x{} ({} weights), the platform has {} "
-        "({} tiles x {} cores x {} MVMUs)",
-        m_.name, needed, X_, X_, m_.parameters(), avail, g_.tiles, C, M));
+  check_fits(m_, t_);
   uint64_t slot = 0;
   blk_.resize(m_.layers.size());
   for (unsigned l = 0; l < m_.layers.size(); ++l) {
@@ -756,6 +749,22 @@ Compiled Generator::run() {
 }
 
 }  // namespace
+
+void check_fits(const Model& m, const Target& t) {
+  const Geometry& g = t.geometry;
+  const uint64_t X = g.xbar_size;
+  uint64_t needed = 0, weights = 0;
+  for (const Layer& l : m.layers) {
+    needed += ((l.rows + X - 1) / X) * ((l.cols + X - 1) / X);
+    weights += uint64_t(l.rows) * l.cols;
+  }
+  const uint64_t avail = g.crossbars();
+  if (needed > avail)
+    throw CompileError(fmt::format(
+        "model '{}' does not fit: it needs {} crossbars of {}x{} ({} weights), the platform has {} "
+        "({} tiles x {} cores x {} MVMUs)",
+        m.name, needed, X, X, weights, avail, g.tiles, g.cores_per_tile, g.num_mvmu));
+}
 
 Compiled compile(const Model& m, const Target& t, const CompileOptions& opt) {
   Generator g(m, t, opt);

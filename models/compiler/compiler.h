@@ -77,4 +77,9 @@ struct CompileOptions {
 
 Compiled compile(const Model& m, const Target& t, const CompileOptions& opt = {});
 
+// Throws CompileError ("does not fit") unless the model's layers fit the target's crossbars.
+// Uses the layer shapes alone (rows, cols), so it runs before any weight exists: pass it to
+// load_model as the shape check.
+void check_fits(const Model& m, const Target& t);
+
 }  // namespace pumavp::compiler

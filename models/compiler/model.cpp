@@ -1,4 +1,5 @@
 #include "compiler/model.h"
+#include "common/bounded_read.h"
 
 #include <cmath>
 #include <filesystem>
@@ -101,7 +102,8 @@ Activation parse_act(const YAML::Node& n, const std::string& file) {
 
 }  // namespace
 
-Model load_yaml_model_text(const std::string& text, const std::string& base_dir, const std::string& file) {
+Model load_yaml_model_text(const std::string& text, const std::string& base_dir, const std::string& file,
+                           const ShapeCheck& check_shapes) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -131,6 +133,25 @@ Model load_yaml_model_text(const std::string& text, const std::string& base_dir,
   const YAML::Node& layers = root["layers"];
   if (!layers || !layers.IsSequence() || layers.size() == 0)
     throw CompileError(file + ": 'layers' must be a non-empty list");
+  if (check_shapes) {
+    // The shapes first (from 'outputs'; a layer of .npy weights without 'outputs' ends the
+    // known prefix): a model that cannot fit is refused before any weight is generated or read.
+    Model shapes;
+    shapes.name = m.name;
+    unsigned r = m.input_size;
+    for (size_t i = 0; i < layers.size(); ++i) {
+      const YAML::Node& ln = layers[i];
+      if (!ln.IsMap() || !ln["outputs"]) break;
+      const long long out = get<long long>(ln["outputs"], file, "outputs");
+      if (out <= 0 || out > 1000000) break;  // reported by the full pass below
+      Layer l;
+      l.rows = r;
+      l.cols = unsigned(out);
+      r = l.cols;
+      shapes.layers.push_back(std::move(l));
+    }
+    check_shapes(shapes);
+  }
   unsigned rows = m.input_size;
   for (size_t i = 0; i < layers.size(); ++i) {
     const YAML::Node& ln = layers[i];
@@ -194,18 +215,16 @@ Model load_yaml_model_text(const std::string& text, const std::string& base_dir,
   return m;
 }
 
-Model load_yaml_model(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw CompileError("cannot open model '" + path + "'");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return load_yaml_model_text(ss.str(), fs::path(path).parent_path().string(), path);
+Model load_yaml_model(const std::string& path, const ShapeCheck& check_shapes) {
+  std::string text, err;
+  if (!read_bounded(path, kMaxYamlBytes, "a YAML model", text, err)) throw CompileError("model '" + path + "': " + err);
+  return load_yaml_model_text(text, fs::path(path).parent_path().string(), path, check_shapes);
 }
 
-Model load_model(const std::string& path) {
+Model load_model(const std::string& path, const ShapeCheck& check_shapes) {
   std::string ext = fs::path(path).extension().string();
   for (auto& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
-  if (ext == ".yaml" || ext == ".yml") return load_yaml_model(path);
+  if (ext == ".yaml" || ext == ".yml") return load_yaml_model(path, check_shapes);
   if (ext == ".onnx") return load_onnx_model(path);
   throw CompileError("'" + path + "': unknown model format (expected .yaml, .yml or .onnx)");
 }

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,10 +51,14 @@ struct Model {
 };
 
 // Dispatch on the file extension (.yaml/.yml → YAML, .onnx → ONNX).
-Model load_model(const std::string& path);
-Model load_yaml_model(const std::string& path);
+// `check_shapes`, if set, is called with the layer shapes (rows, cols; no weights) before any
+// weight is generated or read (compiler::check_fits: a model too big is refused at once).
+using ShapeCheck = std::function<void(const Model& shapes)>;
+Model load_model(const std::string& path, const ShapeCheck& check_shapes = {});
+Model load_yaml_model(const std::string& path, const ShapeCheck& check_shapes = {});
 // `text` is a YAML document; relative .npy paths are resolved against `base_dir`.
-Model load_yaml_model_text(const std::string& text, const std::string& base_dir, const std::string& name);
+Model load_yaml_model_text(const std::string& text, const std::string& base_dir, const std::string& name,
+                           const ShapeCheck& check_shapes = {});
 Model load_onnx_model(const std::string& path);
 Model load_onnx_model_bytes(const std::string& bytes, const std::string& name);
 

@@ -1,4 +1,5 @@
 // ONNX front end: a linear chain of Gemm / MatMul [+ Add bias] [+ Relu/Sigmoid/Tanh] nodes.
+#include "common/bounded_read.h"
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -178,11 +179,9 @@ Model load_onnx_model_bytes(const std::string& bytes, const std::string& file) {
 }
 
 Model load_onnx_model(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw CompileError("cannot open model '" + path + "'");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return load_onnx_model_bytes(ss.str(), path);
+  std::string bytes, err;
+  if (!read_bounded(path, kMaxOnnxBytes, "an ONNX model", bytes, err)) throw CompileError("model '" + path + "': " + err);
+  return load_onnx_model_bytes(bytes, path);
 }
 
 }  // namespace pumavp::compiler

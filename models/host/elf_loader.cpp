@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "common/bounded_read.h"
+
 namespace pumavp::host {
 namespace {
 
@@ -31,11 +33,11 @@ struct Reader {
 
 }  // namespace
 
-ElfFile ElfFile::read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ElfError(fmt::format("{}: cannot open file", path));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return parse(std::move(bytes), path);
+ElfFile ElfFile::read_file(const std::string& path, uint64_t max_bytes) {
+  std::string text, err;
+  if (!read_bounded(path, max_bytes, "a firmware ELF (memory size + symbols)", text, err))
+    throw ElfError(fmt::format("{}: {}", path, err));
+  return parse(std::vector<uint8_t>(text.begin(), text.end()), path);
 }
 
 ElfFile ElfFile::parse(std::vector<uint8_t> bytes, const std::string& name) {
@@ -76,7 +78,24 @@ ElfFile ElfFile::parse(std::vector<uint8_t> bytes, const std::string& name) {
     r.need(s.offset, s.filesz, "segment data");
     if (static_cast<uint64_t>(s.paddr) + s.memsz > 0x100000000ull)
       throw ElfError(fmt::format("{}: segment {} wraps around the address space", name, i));
-    if (s.memsz) f.segments_.push_back(s);
+    if (static_cast<uint64_t>(s.vaddr) + s.memsz > 0x100000000ull)
+      throw ElfError(fmt::format("{}: segment {} wraps around the virtual address space", name, i));
+    if (!s.memsz) continue;
+    // Two segments loaded over each other (e.g. a later zero fill over earlier code) are a
+    // broken link, never loaded silently: compare the physical (load) and virtual ranges.
+    for (size_t j = 0; j < f.segments_.size(); ++j) {
+      const ElfSegment& p = f.segments_[j];
+      auto overlap = [](uint64_t a, uint64_t an, uint64_t b, uint64_t bn) { return a < b + bn && b < a + an; };
+      const bool phys = overlap(p.paddr, p.memsz, s.paddr, s.memsz);
+      if (phys || overlap(p.vaddr, p.memsz, s.vaddr, s.memsz)) {
+        const uint64_t pa = phys ? p.paddr : p.vaddr, sa = phys ? s.paddr : s.vaddr;
+        throw ElfError(fmt::format(
+            "{}: PT_LOAD segments {} [{:#010x}, {:#010x}) and {} [{:#010x}, {:#010x}) overlap in {} address space",
+            name, f.seg_index_[j], pa, pa + p.memsz, i, sa, sa + s.memsz, phys ? "physical" : "virtual"));
+      }
+    }
+    f.segments_.push_back(s);
+    f.seg_index_.push_back(i);
   }
   if (f.segments_.empty()) throw ElfError(fmt::format("{}: no loadable (PT_LOAD) segment", name));
   const bool entry_ok = std::any_of(f.segments_.begin(), f.segments_.end(), [&](const ElfSegment& s) {

@@ -2,7 +2,8 @@
 // Accepts ELF32, little-endian, EM_RISCV (243), ET_EXEC; rejects anything truncated or
 // inconsistent with an ElfError naming the file and the problem. PT_LOAD segments are loaded
 // at their physical address (p_paddr: the link script's LMA; equal to p_vaddr for pumavp
-// firmware), file bytes followed by zero fill up to p_memsz. The symbol table (if any) gives
+// firmware), file bytes followed by zero fill up to p_memsz; segments overlapping in physical or virtual
+// address space are refused. The symbol table (if any) gives
 // name -> address and address -> name lookups for traces and tohost-style checks.
 #pragma once
 
@@ -33,7 +34,9 @@ struct ElfSymbol {
 
 class ElfFile {
  public:
-  static ElfFile read_file(const std::string& path);
+  // Refuses a file larger than max_bytes (reads at most max_bytes + 1; README "Input limits").
+  static ElfFile read_file(const std::string& path, uint64_t max_bytes = kDefaultMaxBytes);
+  static constexpr uint64_t kDefaultMaxBytes = 256ull << 20;
   static ElfFile parse(std::vector<uint8_t> bytes, const std::string& name = "<memory>");
 
   uint32_t entry() const { return entry_; }
@@ -55,6 +58,7 @@ class ElfFile {
   std::vector<uint8_t> bytes_;
   uint32_t entry_ = 0;
   std::vector<ElfSegment> segments_;
+  std::vector<unsigned> seg_index_;  // program header index of each segment
   std::vector<ElfSymbol> symbols_;  // sorted by value
 };
 

@@ -1,4 +1,5 @@
 #include "isa/assembler.h"
+#include "common/bounded_read.h"
 #include "isa/opcode_table.h"
 
 #include <algorithm>
@@ -1343,14 +1344,12 @@ std::optional<KernelImage> assemble_file(const std::string& path, const Geometry
     diag.error(path, 0, 0, "is a directory, not an assembly file");
     return std::nullopt;
   }
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    diag.error(path, 0, 0, "cannot open file");
+  std::string text, err;
+  if (!read_bounded(path, kMaxYamlBytes, "an assembly source", text, err)) {
+    diag.error(path, 0, 0, err.rfind("cannot open", 0) == 0 ? std::string("cannot open file") : err);
     return std::nullopt;
   }
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return assemble_string(ss.str(), path, dirname_of(path), platform, diag);
+  return assemble_string(text, path, dirname_of(path), platform, diag);
 }
 
 }  // namespace pumavp::isa

@@ -1,4 +1,6 @@
 #include "isa/npy.h"
+#include "common/bounded_read.h"
+#include "common/output_file.h"
 
 #include <cmath>
 #include <cstring>
@@ -165,9 +167,9 @@ bool parse_npy(const uint8_t* b, size_t size, NpyArray& out, std::string& err) {
 }
 
 bool read_npy_file(const std::string& path, NpyArray& out, std::string& err) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) { err = "cannot open '" + path + "'"; return false; }
-  std::vector<uint8_t> b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::string data;
+  if (!read_bounded(path, kMaxNpyBytes, "a .npy file", data, err)) { err = "'" + path + "': " + err; return false; }
+  const std::vector<uint8_t> b(data.begin(), data.end());
   if (!parse_npy(b.data(), b.size(), out, err)) { err = path + ": " + err; return false; }
   return true;
 }
@@ -222,12 +224,8 @@ std::vector<uint8_t> npy_bytes(const NpyArray& a) {
 }
 
 bool write_npy_file(const std::string& path, const NpyArray& a, std::string& err) {
-  std::ofstream f(path, std::ios::binary);
-  if (!f) { err = "cannot create '" + path + "'"; return false; }
   auto b = npy_bytes(a);
-  f.write(reinterpret_cast<const char*>(b.data()), std::streamsize(b.size()));
-  if (!f) { err = "write error on '" + path + "'"; return false; }
-  return true;
+  return write_text_file(path, std::string_view(reinterpret_cast<const char*>(b.data()), b.size()), err);
 }
 
 }  // namespace pumavp::isa
