@@ -17,6 +17,7 @@ PACKAGES=(
   gdb-multiarch
   python3 python3-numpy python3-matplotlib
   libonnx-dev libprotobuf-dev
+  clang libfuzzer-14-dev   # the `fuzz` preset (scripts/fuzz.sh)
   ccache   # optional for developers: CMAKE_CXX_COMPILER_LAUNCHER=ccache (see docs/architecture.md)
 )
 

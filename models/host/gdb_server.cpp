@@ -507,6 +507,16 @@ bool GdbServer::handle(const std::string& pkt, Action& action, std::string& repl
   }
 }
 
+std::string GdbServer::handle_packet(const std::string& packet, bool* resume, Action* action) {
+  Action a = Action::Continue;
+  std::string reply;
+  const bool r = handle(packet, a, reply);
+  if (resume) *resume = r;
+  if (action) *action = a;
+  if (r) return std::string();
+  return reply == "\x01" ? std::string("OK") : reply;  // QStartNoAckMode: answered directly
+}
+
 GdbServer::Action GdbServer::on_stop(StopReason reason) {
   if (client_ < 0) return Action::Detach;
   last_reason_ = reason;

@@ -81,6 +81,14 @@ class GdbServer {
   static uint8_t checksum(const std::string& payload);
   static std::string target_xml();
 
+  // One packet payload (without the "$...#xx" framing) through the command handler, as
+  // on_stop() does, for unit tests and fuzzing (test/fuzz/fuzz_gdb.cpp): returns the reply
+  // payload ("" = not supported, or a resuming packet). `resume` (optional) is set to whether
+  // the packet resumes the CPU, with `action` the resulting action. Needs no connection: the
+  // few packets answered directly (D, vKill, QStartNoAckMode) send nothing when none is open.
+  std::string handle_packet(const std::string& packet, bool* resume = nullptr,
+                            Action* action = nullptr);
+
  private:
   enum class ReadResult { Packet, Interrupt, Closed };
   ReadResult read_packet(std::string& payload, int timeout_ms);

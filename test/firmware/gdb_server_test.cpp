@@ -196,6 +196,30 @@ TEST(FirmwareGdbServer, TargetXmlDescribesRv32) {
   EXPECT_EQ(x.find("bitsize=\"64\""), std::string::npos);
 }
 
+// The packet handler without a connection (the entry test/fuzz/fuzz_gdb.cpp uses).
+TEST(FirmwareGdbServer, HandlePacketWithoutConnection) {
+  FakeTarget t;
+  GdbServer gdb(t);
+  bool resume = true;
+  GdbServer::Action action = GdbServer::Action::Kill;
+  EXPECT_EQ(gdb.handle_packet("m80000000,2", &resume, &action), "030a");  // bytes i*7+3
+  EXPECT_FALSE(resume);
+  EXPECT_EQ(gdb.handle_packet("p341"), "E01");  // 65 + 0x300: mstatus, absent from the fake
+  EXPECT_EQ(gdb.handle_packet("p382"), "23010080");  // 65 + 0x341 = mepc, little-endian
+  EXPECT_EQ(gdb.handle_packet("Z0,80000010,4"), "OK");
+  EXPECT_EQ(t.bps.count(0x80000010u), 1u);
+  EXPECT_EQ(gdb.handle_packet("m7ffffffe,4"), "E14");
+  EXPECT_EQ(gdb.handle_packet("vMustReplyEmpty"), "");
+  EXPECT_EQ(gdb.handle_packet("QStartNoAckMode"), "OK");
+  EXPECT_EQ(gdb.handle_packet("s80000020", &resume, &action), "");
+  EXPECT_TRUE(resume);
+  EXPECT_EQ(action, GdbServer::Action::Step);
+  EXPECT_EQ(t.pc, 0x80000020u);
+  EXPECT_EQ(gdb.handle_packet("vCont;c", &resume, &action), "");
+  EXPECT_TRUE(resume);
+  EXPECT_EQ(action, GdbServer::Action::Continue);
+}
+
 TEST(FirmwareGdbServer, RegistersMemoryBreakpointsAndStep) {
   Session s;
   s.start({GdbServer::StopReason::Step, GdbServer::StopReason::Breakpoint});
