@@ -157,7 +157,10 @@ int do_run(const RunOptions& o) {
   if (r.exit_reason == "max-time")
     std::cerr << fmt::format("pumavp: error: --max-time {} reached before the firmware finished\n", o.max_time);
   else if (r.exit_reason == "deadlock")
-    std::cerr << "pumavp: error: simulation starved (the CPU waits for an interrupt that nothing will raise)\n";
+    std::cerr << "pumavp: error: simulation starved (host cpu: " << r.cpu_state << "; nothing left that could wake it)\n";
+  else if (r.exit_reason == "no-progress")
+    std::cerr << fmt::format("pumavp: error: trap storm: the CPU can make no progress (mcause {}, pc 0x{:08x}, mtvec 0x{:08x})\n",
+                             r.trap_cause, r.trap_pc, r.trap_mtvec);
   if (!o.quiet) print_run_report(std::cerr, r, soc.stats());
   if (!o.stats.empty()) {
     std::string err;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/geometry.h"
+#include "host/rv32_hart.h"
 #include "isa/instr.h"
 
 namespace pumavp {
@@ -33,6 +34,11 @@ std::map<std::string, uint64_t> instructions_by_class(const Stats& stats) {
 void print_run_report(std::ostream& os, const RunSummary& run, const Stats& stats) {
   os << "---- pumavp run report ----\n";
   os << fmt::format("exit code:          {} ({})\n", run.exit_code, run.exit_reason);
+  if (!run.cpu_state.empty()) os << fmt::format("host cpu:           {}\n", run.cpu_state);
+  if (run.no_progress)
+    os << fmt::format("trap storm:         mcause {} ({}), pc 0x{:08x}, mtval 0x{:08x}, mtvec 0x{:08x}\n",
+                      run.trap_cause, host::cause_name(run.trap_cause), run.trap_pc, run.trap_tval,
+                      run.trap_mtvec);
   os << fmt::format("simulated time:     {:.3f} us\n", run.sim_time_ns / 1000.0);
   os << fmt::format("wall time:          {:.3f} s\n", run.wall_s);
   if (run.host_instructions)
@@ -71,6 +77,10 @@ nlohmann::json run_report_json(const RunSummary& run, const Stats& stats, const 
               {"wall_s", run.wall_s},
               {"host_instructions", run.host_instructions},
               {"host_mips", run.host_mips()}};
+  if (!run.cpu_state.empty()) j["run"]["cpu_state"] = run.cpu_state;
+  if (run.no_progress)
+    j["run"]["trap"] = {{"mcause", run.trap_cause}, {"cause", host::cause_name(run.trap_cause)},
+                        {"pc", run.trap_pc}, {"mtval", run.trap_tval}, {"mtvec", run.trap_mtvec}};
   const Geometry g = geometry_from_config(cfg);
   j["platform"] = {{"tiles", cfg.node.tiles},
                    {"cores_per_tile", cfg.tile.cores},

@@ -18,7 +18,13 @@ struct RunSummary {
   double wall_s = 0;               // host wall-clock seconds
   uint64_t host_instructions = 0;  // retired host instructions (minstret)
   int exit_code = 0;
-  std::string exit_reason;         // "finisher", "max-time", "error", ...
+  std::string exit_reason;         // "finisher", "max-time", "no-progress", "deadlock", ...
+  // What the host CPU was doing when the run ended (Soc::run; empty: not a SoC run):
+  // "finished", "running", "asleep in WFI", "stalled in a bus access at 0x...", "halted",
+  // "no progress" (a trap storm: the trap_* fields describe the trap that repeats forever).
+  std::string cpu_state;
+  bool no_progress = false;
+  uint32_t trap_cause = 0, trap_pc = 0, trap_tval = 0, trap_mtvec = 0;
   double host_mips() const { return wall_s > 0 ? host_instructions / wall_s / 1e6 : 0.0; }
 };
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <type_traits>
 
+#include <fmt/format.h>
+
 namespace pumavp {
 namespace {
 sc_core::sc_time ns(unsigned v) { return sc_core::sc_time(static_cast<double>(v), sc_core::SC_NS); }
@@ -125,7 +127,7 @@ RunSummary Soc::run(const sc_core::sc_time& max_time) {
     // unless the limit is a multiple of both). Activity still pending means the limit was
     // reached, not starvation: nothing happens until the limit, so advance the time to it.
     const sc_core::sc_time now = sc_core::sc_time_stamp();
-    if (!finisher_.finished() && now < t0 + max_time && sc_core::sc_pending_activity())
+    if (!finisher_.finished() && !cpu_.no_progress() && now < t0 + max_time && sc_core::sc_pending_activity())
       sc_core::sc_start(t0 + max_time - now, sc_core::SC_RUN_TO_TIME);
   } else {
     sc_core::sc_start();
@@ -138,6 +140,16 @@ RunSummary Soc::run(const sc_core::sc_time& max_time) {
     r.exit_code = finisher_.exit_code();
     r.exit_reason = "finisher";
     r.sim_time_ns = finisher_.finish_time().to_seconds() * 1e9;
+  } else if (cpu_.no_progress()) {
+    const host::Rv32Hart::NoProgressInfo& np = cpu_.no_progress_info();
+    r.exit_code = kExitNoProgress;
+    r.exit_reason = "no-progress";
+    r.sim_time_ns = cpu_.local_time_stamp().to_seconds() * 1e9;
+    r.no_progress = true;
+    r.trap_cause = np.cause;
+    r.trap_pc = np.pc;
+    r.trap_tval = np.tval;
+    r.trap_mtvec = np.mtvec;
   } else if (max_time > sc_core::SC_ZERO_TIME && sc_core::sc_time_stamp() - t0 >= max_time) {
     r.exit_code = kExitMaxTime;
     r.exit_reason = "max-time";
@@ -147,6 +159,13 @@ RunSummary Soc::run(const sc_core::sc_time& max_time) {
     r.exit_reason = cpu_.halted() ? "halted" : "deadlock";
     r.sim_time_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
   }
+  if (finisher_.finished()) r.cpu_state = "finished";
+  else if (cpu_.no_progress()) r.cpu_state = "no progress";
+  else if (cpu_.halted()) r.cpu_state = "halted";
+  else if (cpu_.in_bus_access())
+    r.cpu_state = fmt::format("stalled in a bus access at 0x{:08x}", cpu_.bus_access_addr());
+  else if (cpu_.in_wfi()) r.cpu_state = "asleep in WFI";
+  else r.cpu_state = "running";
   stats_.counter("host.instret") = cpu_.instret();
   stats_.counter("host.cycles") = cpu_.hart().cycles();
   stats_.counter("host.uart_tx_bytes") = uart_.tx_count();

@@ -12,7 +12,10 @@
 // run() simulates until the firmware writes the test finisher (exit_reason "finisher", exit
 // code from the finisher), until max_time of simulated time has passed ("max-time", exit
 // code Soc::kExitMaxTime), or until nothing is left to simulate — e.g. the CPU sleeps in WFI
-// with no interrupt source armed ("deadlock", Soc::kExitDeadlock). max_time == 0: no limit.
+// with no interrupt source armed ("deadlock", Soc::kExitDeadlock), or until the hart can
+// make no progress — a trap storm, Rv32Hart::no_progress() ("no-progress",
+// Soc::kExitNoProgress; RunSummary::trap_* name the trap). RunSummary::cpu_state says what
+// the CPU was doing at the end. max_time == 0: no limit.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +45,7 @@ class Soc : public sc_core::sc_module {
  public:
   static constexpr int kExitMaxTime = exit_code::kTimeLimit;
   static constexpr int kExitDeadlock = exit_code::kDeadlock;
+  static constexpr int kExitNoProgress = exit_code::kNoProgress;
 
   Soc(sc_core::sc_module_name name, const PlatformConfig& cfg);
 

@@ -92,7 +92,10 @@ bool Rv32Core::transport(tlm::tlm_command cmd, uint32_t addr, unsigned size, uin
     delay = running_ ? batch_offset() : sc_core::SC_ZERO_TIME;
   }
   const sc_core::sc_time before = delay;
+  in_access_ = true;
+  access_addr_ = addr;
   socket->b_transport(p, delay);
+  in_access_ = false;
   if (running_) add_latency(delay - before);
   return p.is_response_ok();
 }
@@ -247,6 +250,12 @@ void Rv32Core::thread() {
         qk_.sync();
         stop_reason_ = StopReason::Exit;
         running_ = false;
+        return;
+      case Rv32Hart::Stop::NoProgress:
+        qk_.sync();
+        stop_reason_ = StopReason::NoProgress;
+        running_ = false;
+        sc_core::sc_pause();
         return;
     }
   }

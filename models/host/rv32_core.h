@@ -8,6 +8,9 @@
 // delay); writes to devices (anything outside the memory range) synchronise first so that
 // their side effects happen at the right simulated time. A bus error is an access fault.
 //
+// Trap storm: when the hart reports Stop::NoProgress the thread synchronises, records it
+// (no_progress(), no_progress_info()), calls sc_pause() and ends.
+//
 // Interrupts: set_irq(bit, level) drives mip.MSIP/MTIP/MEIP (called synchronously by the
 // CLINT/PLIC); the hart takes an enabled interrupt at the next instruction boundary. WFI
 // synchronises and waits on an sc_event until (mip & mie) != 0 — no host time while asleep.
@@ -42,7 +45,7 @@
 
 namespace pumavp::host {
 
-enum class StopReason { None, Halt, Step, Breakpoint, Exit };
+enum class StopReason { None, Halt, Step, Breakpoint, Exit, NoProgress };
 
 class Rv32Core : public sc_core::sc_module, private HartEnv, private RetireObserver {
  public:
@@ -63,6 +66,10 @@ class Rv32Core : public sc_core::sc_module, private HartEnv, private RetireObser
   void set_irq(unsigned bit, bool level);
   // Stop executing for good (the test finisher fired): the thread ends after this instruction.
   void request_exit() { hart_.request_exit(); }
+  // The hart can make no progress (trap storm, Rv32Hart::no_progress()): the core's thread
+  // has ended and sc_pause() was called; the trap that repeats forever.
+  bool no_progress() const { return stop_reason_ == StopReason::NoProgress; }
+  const Rv32Hart::NoProgressInfo& no_progress_info() const { return hart_.no_progress(); }
 
   // Observability: itrace lines per retired instruction (unit = `path`), timeline track
   // "host/<name>" with "run" and "wfi" spans; VCD "<path>.pc" and "<path>.mip" (interrupt
@@ -98,6 +105,11 @@ class Rv32Core : public sc_core::sc_module, private HartEnv, private RetireObser
   void step();
   void set_start_halted(bool on) { start_halted_ = on; }
   bool halted() const { return halted_; }
+  // True while the core's thread waits inside a b_transport (a device that has not answered
+  // yet, e.g. a not-yet-valid accelerator window word); its address.
+  bool in_bus_access() const { return in_access_; }
+  uint32_t bus_access_addr() const { return access_addr_; }
+  bool in_wfi() const { return hart_.in_wfi(); }
   StopReason stop_reason() const { return stop_reason_; }
   const sc_core::sc_event& stopped_event() const { return stopped_ev_; }
   std::function<void(StopReason)> on_stop;
@@ -149,6 +161,8 @@ class Rv32Core : public sc_core::sc_module, private HartEnv, private RetireObser
   bool start_halted_ = false;
   bool step_pending_ = false;
   bool running_ = false;
+  bool in_access_ = false;
+  uint32_t access_addr_ = 0;
   StopReason stop_reason_ = StopReason::None;
   unsigned poll_count_ = 0;
   sc_core::sc_time horizon_ = sc_core::sc_max_time();

@@ -10,6 +10,29 @@ constexpr uint32_t kMstatusMpp = 3u << 11;
 constexpr uint32_t kMieMask = (1u << kIrqMsi) | (1u << kIrqMti) | (1u << kIrqMei);
 }  // namespace
 
+std::string cause_name(uint32_t mcause) {
+  if (mcause & kInterruptFlag) {
+    switch (mcause & ~kInterruptFlag) {
+      case kIrqMsi: return "machine software interrupt";
+      case kIrqMti: return "machine timer interrupt";
+      case kIrqMei: return "machine external interrupt";
+    }
+    return "interrupt " + std::to_string(mcause & ~kInterruptFlag);
+  }
+  switch (mcause) {
+    case kCauseMisalignedFetch: return "instruction address misaligned";
+    case kCauseFetchFault: return "instruction access fault";
+    case kCauseIllegal: return "illegal instruction";
+    case kCauseBreakpoint: return "breakpoint";
+    case kCauseMisalignedLoad: return "load address misaligned";
+    case kCauseLoadFault: return "load access fault";
+    case kCauseMisalignedStore: return "store/AMO address misaligned";
+    case kCauseStoreFault: return "store/AMO access fault";
+    case kCauseEcallM: return "environment call from M-mode";
+  }
+  return "cause " + std::to_string(mcause);
+}
+
 Rv32Hart::Rv32Hart(HartEnv& env) : env_(env) {}
 
 void Rv32Hart::set_code_region(uint32_t base, uint32_t size) {
@@ -33,6 +56,7 @@ void Rv32Hart::reset(uint32_t pc) {
   wfi_ = false;
   resv_valid_ = false;
   step_over_ = false;
+  last_trap_valid_ = false;
   invalidate_decode_cache();
   poke();
 }
@@ -119,6 +143,9 @@ slow : {
 }
 
 void Rv32Hart::trap(uint32_t cause, uint32_t tval) {
+  // Retired so far (this instruction, if synchronous, is not counted in slots_ yet).
+  const uint64_t retired = slots_ - traps_;
+  const uint32_t from = pc_;
   mepc_ = pc_;
   mcause_ = cause;
   mtval_ = tval;
@@ -130,7 +157,14 @@ void Rv32Hart::trap(uint32_t cause, uint32_t tval) {
   } else {
     pc_ = base;
     ++traps_;  // the trapping instruction occupies a slot but does not retire
+    if (last_trap_valid_ && from == last_trap_target_ && retired == last_trap_retired_ && base == from) {
+      no_progress_ = {cause, from, tval, mtvec_};
+      events_.fetch_or(kEvNoProgress, std::memory_order_relaxed);
+    }
   }
+  last_trap_valid_ = true;
+  last_trap_target_ = pc_;
+  last_trap_retired_ = retired;
 }
 
 bool Rv32Hart::take_interrupt() {
@@ -155,6 +189,10 @@ Rv32Hart::Stop Rv32Hart::run(uint64_t max_cycles) {
       if (ev & kEvBreak) {
         events_.fetch_and(~kEvBreak, std::memory_order_relaxed);
         return Stop::Breakpoint;
+      }
+      if (ev & kEvNoProgress) {
+        events_.fetch_and(~kEvNoProgress, std::memory_order_relaxed);
+        return Stop::NoProgress;
       }
       events_.fetch_and(~(kEvIrq | kEvWfi), std::memory_order_relaxed);
     }

@@ -57,6 +57,10 @@ enum : uint32_t {
   kMisaValue = 0x40001105u,  // MXL=1 (RV32), A, C, I, M
 };
 
+// Name of an mcause value ("instruction access fault", "machine timer interrupt", ...;
+// "cause N" for one this hart never raises).
+std::string cause_name(uint32_t mcause);
+
 enum class Op : uint8_t {
   kUndecoded = 0, kIllegal, kBreakpoint,
   kLui, kAuipc, kJal, kJalr, kBeq, kBne, kBlt, kBge, kBltu, kBgeu,
@@ -95,7 +99,9 @@ class RetireObserver {
 class Rv32Hart {
  public:
   // Why run() returned.
-  enum class Stop { Budget, Wfi, Halted, Breakpoint, Exit };
+  // NoProgress: a trap storm (see no_progress() below); the trap has been taken, the state
+  // is the one the hart would repeat forever.
+  enum class Stop { Budget, Wfi, Halted, Breakpoint, Exit, NoProgress };
 
   explicit Rv32Hart(HartEnv& env);
 
@@ -138,6 +144,16 @@ class Rv32Hart {
   // When true, ebreak stops into the debugger (Stop::Breakpoint) instead of trapping.
   void set_ebreak_halts(bool on) { ebreak_halts_ = on; }
 
+  // Trap-storm detection (docs/decisions-host.md): a synchronous exception raised by the
+  // instruction at the address the previous trap jumped to, with no instruction retired
+  // since, that sends the hart back to that same address. The hart's state can then never
+  // change (same registers, MIE = 0 since the first trap), so run() returns
+  // Stop::NoProgress right after taking that trap; mcause/mepc/mtval describe it.
+  struct NoProgressInfo {
+    uint32_t cause = 0, pc = 0, tval = 0, mtvec = 0;
+  };
+  const NoProgressInfo& no_progress() const { return no_progress_; }
+
   // Register / CSR access (debugger, tests, ELF entry). CSR access returns false for a CSR
   // that does not exist.
   uint32_t reg(unsigned i) const { return i == 0 ? 0 : x_[i]; }
@@ -158,7 +174,7 @@ class Rv32Hart {
   void invalidate_decode_cache();
 
  private:
-  enum : uint32_t { kEvIrq = 1, kEvHalt = 2, kEvWfi = 4, kEvExit = 8, kEvBreak = 16 };
+  enum : uint32_t { kEvIrq = 1, kEvHalt = 2, kEvWfi = 4, kEvExit = 8, kEvBreak = 16, kEvNoProgress = 32 };
   static constexpr unsigned kPageBits = 12;
   static constexpr unsigned kSlots = (1u << kPageBits) / 2;
   struct Page {
@@ -190,6 +206,11 @@ class Rv32Hart {
   uint64_t slots_ = 0, traps_ = 0, stall_ = 0, instret_adj_ = 0, cycle_adj_ = 0;
 
   bool wfi_ = false;
+  // The previous trap: where it sent the hart and the retired count (slots_ - traps_) then.
+  bool last_trap_valid_ = false;
+  uint32_t last_trap_target_ = 0;
+  uint64_t last_trap_retired_ = 0;
+  NoProgressInfo no_progress_;
   bool resv_valid_ = false;
   uint32_t resv_addr_ = 0;
   std::atomic<uint32_t> events_{0};

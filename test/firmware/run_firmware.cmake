@@ -1,7 +1,7 @@
 # Runs one firmware ELF on the virtual SoC and checks its exit code and UART output.
 #   cmake -DPUMAVP=... -DCONFIG=... -DELF=... -DEXIT_CODE=n [-DSET=key=value]
-#         [-DREGEX=r1<SEP>r2...] -P this
-# Every regex must match the combined stdout+stderr (the UART goes to stdout).
+#         [-DREGEX=r1<SEP>r2...] [-DERR_REGEX=r1<SEP>r2...] -P this
+# Every REGEX must match stdout (the UART), every ERR_REGEX stderr (messages, run report).
 if(NOT EXISTS "${ELF}")
   message(FATAL_ERROR "firmware ELF not found: ${ELF} (build the top-level project first)")
 endif()
@@ -27,6 +27,14 @@ if(REGEX)
   foreach(re IN LISTS regexes)
     if(NOT "${out}" MATCHES "${re}")
       message(FATAL_ERROR "UART output does not match: ${re}")
+    endif()
+  endforeach()
+endif()
+if(ERR_REGEX)
+  string(REPLACE "<SEP>" ";" regexes "${ERR_REGEX}")
+  foreach(re IN LISTS regexes)
+    if(NOT "${err}" MATCHES "${re}")
+      message(FATAL_ERROR "stderr does not match: ${re}")
     endif()
   endforeach()
 endif()

@@ -737,3 +737,93 @@ TEST(Hart, RetireObserverSeesExactlyTheRetiredInstructions) {
   EXPECT_EQ(rec.pcs, want);
   EXPECT_EQ(rec.pcs.size(), traced.hart.instret());
 }
+
+// Issue 15, item 2: trap storms. A synchronous exception at the address the previous trap
+// jumped to, with nothing retired since, that jumps there again is reported as NoProgress.
+TEST(Hart, TrapStormWithResetMtvecIsNoProgress) {
+  // mtvec = 0 (reset value) and nothing mapped at 0: the first fault at 0x20000000 sends the
+  // hart to 0, the fetch there faults and sends it to 0 again.
+  Machine m;
+  Program p;
+  p.w(LI(t0, 0x20000000u)).w(JALR(zero, t0, 0));
+  m.load(p);
+  EXPECT_EQ(m.hart.run(1000), Rv32Hart::Stop::NoProgress);
+  EXPECT_EQ(m.hart.instret(), 3u);  // lui, addi, jalr
+  EXPECT_EQ(m.hart.no_progress().cause, 1u);
+  EXPECT_EQ(m.hart.no_progress().pc, 0u);
+  EXPECT_EQ(m.hart.no_progress().tval, 0u);
+  EXPECT_EQ(m.hart.no_progress().mtvec, 0u);
+  EXPECT_EQ(m.hart.slots(), 5u);  // 3 instructions, then two faulting fetches
+  EXPECT_EQ(m.csr(MEPC), 0u);
+  EXPECT_EQ(m.hart.pc(), 0u);
+  // The state is stuck: running again reports it again after one more trap.
+  EXPECT_EQ(m.hart.run(1000), Rv32Hart::Stop::NoProgress);
+  EXPECT_EQ(m.hart.slots(), 6u);
+}
+
+TEST(Hart, TrapStormWithUnmappedMtvecIsNoProgress) {
+  for (bool fast : {true, false}) {
+    Machine m(fast);
+    m.hart.write_csr(MTVEC, 0x30000000u);  // unmapped handler
+    Program p;
+    p.w(ECALL());
+    m.load(p);
+    EXPECT_EQ(m.hart.run(1000), Rv32Hart::Stop::NoProgress) << fast;
+    EXPECT_EQ(m.hart.instret(), 0u);
+    EXPECT_EQ(m.hart.no_progress().cause, 1u);
+    EXPECT_EQ(m.hart.no_progress().pc, 0x30000000u);
+    EXPECT_EQ(m.hart.no_progress().mtvec, 0x30000000u);
+  }
+}
+
+TEST(Hart, TrapStormJumpIntoUnmappedWithMtvecThereIsNoProgress) {
+  // A valid mtvec, then a jump into unmapped memory and mtvec pointed there: the handler
+  // itself cannot be fetched. Also an illegal instruction as the handler's first one.
+  Machine m;
+  Program p;
+  p.w(LI(t0, 0x20000000u)).w(CSRW(MTVEC, t0)).w(JALR(zero, t0, 0));
+  m.load(p);
+  EXPECT_EQ(m.hart.run(1000), Rv32Hart::Stop::NoProgress);
+  EXPECT_EQ(m.hart.no_progress().pc, 0x20000000u);
+  EXPECT_EQ(m.hart.no_progress().mtvec, 0x20000000u);
+
+  Machine n;
+  n.hart.write_csr(MTVEC, kBase + 0x400);
+  Program q;
+  q.w(ECALL()).pad_to(0x400).w(0xffffffffu);
+  n.load(q);
+  EXPECT_EQ(n.hart.run(1000), Rv32Hart::Stop::NoProgress);
+  EXPECT_EQ(n.hart.no_progress().cause, 2u);
+  EXPECT_EQ(n.hart.no_progress().pc, kBase + 0x400);
+  EXPECT_EQ(n.hart.no_progress().tval, 0xffffffffu);
+}
+
+TEST(Hart, LegitimateTrapLoopsAreNotNoProgress) {
+  // ecall in a loop with a handler that returns with mret: traps forever, but the handler
+  // retires instructions.
+  Machine m;
+  m.hart.write_csr(MTVEC, kBase + 0x400);
+  Program p;
+  p.w(ECALL()).w(JAL(zero, -4)).pad_to(0x400).w(CSRR(t1, MEPC)).w(ADDI(t1, t1, 4)).w(CSRW(MEPC, t1)).w(MRET());
+  m.load(p);
+  EXPECT_EQ(m.hart.run(100000), Rv32Hart::Stop::Budget);
+  EXPECT_GT(m.hart.instret(), 50000u);
+  // A handler that jumps elsewhere before trapping again retires an instruction each round:
+  // a livelock, but not one the rule claims to catch.
+  Machine n;
+  n.hart.write_csr(MTVEC, kBase + 0x400);
+  Program q;
+  q.w(ECALL()).pad_to(0x400).w(JAL(zero, 0x100)).pad_to(0x500).w(ECALL());
+  n.load(q);
+  EXPECT_EQ(n.hart.run(100000), Rv32Hart::Stop::Budget);
+  // An interrupt storm (handler returns at once; the line stays high) is not flagged.
+  Machine i;
+  i.hart.write_csr(MTVEC, kBase + 0x400);
+  i.hart.write_csr(MIE, 1u << 7);
+  i.hart.write_csr(MSTATUS, 0x8);
+  Program r;
+  r.w(JAL(zero, 0)).pad_to(0x400).w(MRET());
+  i.load(r);
+  i.hart.set_irq_line(7, true);
+  EXPECT_EQ(i.hart.run(100000), Rv32Hart::Stop::Budget);
+}

@@ -447,3 +447,64 @@ TEST(Soc, StartHaltedThenHaltRequest) {
   EXPECT_EQ(r.exit_reason, "halted");  // nothing else to simulate while the core is halted
   EXPECT_GT(cpu.reg(a0), 1000u);
 }
+
+// Issue 15, item 2: a trap storm ends the run at once with exit 126 and names the trap.
+TEST(Soc, TrapStormWithResetMtvecEndsAsNoProgress) {
+  Soc soc("soc", small_cfg());
+  Program p;
+  p.w(LI(t0, 0x20000000u)).w(JALR(zero, t0, 0));  // mtvec = 0 (reset value): unmapped too
+  load(soc, p);
+  const auto r = soc.run(sc_core::sc_time(1, sc_core::SC_SEC));
+  EXPECT_EQ(r.exit_code, 126);
+  EXPECT_EQ(r.exit_code, pumavp::exit_code::kNoProgress);
+  EXPECT_EQ(r.exit_reason, "no-progress");
+  EXPECT_EQ(r.cpu_state, "no progress");
+  EXPECT_TRUE(r.no_progress);
+  EXPECT_EQ(r.trap_cause, 1u);  // instruction access fault
+  EXPECT_EQ(r.trap_pc, 0u);
+  EXPECT_EQ(r.trap_tval, 0u);
+  EXPECT_EQ(r.trap_mtvec, 0u);
+  EXPECT_EQ(r.host_instructions, 3u);  // lui, addi, jalr: nothing retires in the storm
+  EXPECT_LT(r.sim_time_ns, 1000.0);    // ended at once, not at the 1 s limit
+}
+
+// What the CPU was doing at the end of the run: asleep in WFI, stalled in a device access.
+TEST(Soc, RunSummaryNamesWhatTheCpuIsDoing) {
+  {
+    Soc soc("soc_wfi", small_cfg());
+    Program p;
+    p.w(WFI()).w(JAL(zero, -4));
+    load(soc, p);
+    const auto r = soc.run(sc_core::sc_time(1, sc_core::SC_MS));
+    EXPECT_EQ(r.exit_reason, "deadlock");
+    EXPECT_EQ(r.cpu_state, "asleep in WFI");
+  }
+}
+
+namespace {
+// A window whose reads never answer (a target that waits for an event nobody notifies).
+struct StuckAccel : sc_core::sc_module {
+  tlm_utils::simple_target_socket<StuckAccel> csr{"csr"}, window{"window"};
+  sc_core::sc_event never;
+  explicit StuckAccel(sc_core::sc_module_name n) : sc_module(n) {
+    csr.register_b_transport(this, &StuckAccel::access);
+    window.register_b_transport(this, &StuckAccel::access);
+  }
+  void access(tlm::tlm_generic_payload& p, sc_core::sc_time&) {
+    sc_core::wait(never);
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+};
+}  // namespace
+
+TEST(Soc, RunSummarySaysTheCpuIsStalledInABusAccess) {
+  Soc soc("soc", small_cfg());
+  StuckAccel acc("stuck");
+  soc.attach_accelerator(acc.csr, acc.window, nullptr, nullptr);
+  Program p;
+  p.w(LI(a6, 0x50000000u)).w(LW(a1, a6, 0x24)).w(JAL(zero, 0));
+  load(soc, p);
+  const auto r = soc.run(sc_core::sc_time(1, sc_core::SC_MS));
+  EXPECT_EQ(r.exit_reason, "deadlock");
+  EXPECT_EQ(r.cpu_state, "stalled in a bus access at 0x50000024");
+}
