@@ -30,28 +30,24 @@ Init read_tensor(const onnx::TensorProto& t, const std::string& file) {
   }
   if (t.has_data_location() && t.data_location() == onnx::TensorProto::EXTERNAL)
     throw CompileError(file + ": initializer '" + t.name() + "' uses external data (not supported)");
-  r.v.resize(n);
+  // The payload must hold exactly n values before anything is allocated: the dimensions are
+  // the file's claim, the data is what it really carries (a 600-byte file may claim 2^31).
   const int type = t.data_type();
   const std::string& raw = t.raw_data();
-  if (type == onnx::TensorProto::FLOAT) {
-    if (!raw.empty()) {
-      if (raw.size() != n * 4) throw CompileError(file + ": initializer '" + t.name() + "' raw data size mismatch");
-      for (size_t i = 0; i < n; ++i) { float f; std::memcpy(&f, raw.data() + 4 * i, 4); r.v[i] = f; }
-    } else {
-      if (size_t(t.float_data_size()) != n) throw CompileError(file + ": initializer '" + t.name() + "' data size mismatch");
-      for (size_t i = 0; i < n; ++i) r.v[i] = t.float_data(int(i));
-    }
-  } else if (type == onnx::TensorProto::DOUBLE) {
-    if (!raw.empty()) {
-      if (raw.size() != n * 8) throw CompileError(file + ": initializer '" + t.name() + "' raw data size mismatch");
-      for (size_t i = 0; i < n; ++i) { double d; std::memcpy(&d, raw.data() + 8 * i, 8); r.v[i] = d; }
-    } else {
-      if (size_t(t.double_data_size()) != n) throw CompileError(file + ": initializer '" + t.name() + "' data size mismatch");
-      for (size_t i = 0; i < n; ++i) r.v[i] = t.double_data(int(i));
-    }
-  } else {
+  size_t elem = 0, listed = 0;
+  if (type == onnx::TensorProto::FLOAT) elem = 4, listed = size_t(t.float_data_size());
+  else if (type == onnx::TensorProto::DOUBLE) elem = 8, listed = size_t(t.double_data_size());
+  else
     throw CompileError(file + ": initializer '" + t.name() + "' has data type " + std::to_string(type) +
                        " (only FLOAT and DOUBLE are supported)");
+  if (!raw.empty() ? raw.size() != n * elem : listed != n)
+    throw CompileError(file + ": initializer '" + t.name() + "' " + (raw.empty() ? "" : "raw ") +
+                       "data size mismatch");
+  r.v.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!raw.empty() && elem == 4) { float f; std::memcpy(&f, raw.data() + 4 * i, 4); r.v[i] = f; }
+    else if (!raw.empty()) { double d; std::memcpy(&d, raw.data() + 8 * i, 8); r.v[i] = d; }
+    else r.v[i] = elem == 4 ? double(t.float_data(int(i))) : t.double_data(int(i));
   }
   return r;
 }
