@@ -76,6 +76,18 @@ void prepare(tlm::tlm_generic_payload& gp, tlm::tlm_command cmd, uint64_t addr, 
   gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
 }
 
+// A 60000-cycle counting loop on core 0 of tile 0 that never writes its output tensor.
+const char* const kSpin = R"(
+.tensor y out 0 0 1
+.core 0 0
+        set rf.0, 0
+        set rf.1, 1
+        set rf.2, 30000
+loop:   aluint.add rf.0, rf.0, rf.1
+        brn.lt rf.0, rf.2, loop
+        halt
+)";
+
 constexpr uint64_t kImg = ExecSystem::kDramBase, kIn = kImg + 0x10000, kOut = kImg + 0x20000;
 
 struct Fixture {
@@ -345,19 +357,9 @@ TEST(HostInterface, DeadlockIsErrorEight) {
 
 TEST(HostInterface, AbortStopsARun) {
   // A long loop aborted by the host: code 10, well before it would have finished.
-  const char* spin = R"(
-.tensor y out 0 0 1
-.core 0 0
-        set rf.0, 0
-        set rf.1, 1
-        set rf.2, 30000
-loop:   aluint.add rf.0, rf.0, rf.1
-        brn.lt rf.0, rf.2, loop
-        halt
-)";
   {
     Fixture f;
-    const auto img = assemble(spin, f.cfg);
+    const auto img = assemble(kSpin, f.cfg);
     f.put_image(img);
     unsigned code = 0;
     sc_time t_abort, t_end;
@@ -418,18 +420,8 @@ TEST(HostInterface, WindowReadRightAfterStartStallsUntilTheWordIsWritten) {
 // An ABORT written right after START (same delta, before the command thread has run) must end
 // the run with code 10; the command thread used to clear the request when it took up START.
 TEST(HostInterface, AbortInTheSameDeltaAsStartEndsTheRun) {
-  const char* spin = R"(
-.tensor y out 0 0 1
-.core 0 0
-        set rf.0, 0
-        set rf.1, 1
-        set rf.2, 30000
-loop:   aluint.add rf.0, rf.0, rf.1
-        brn.lt rf.0, rf.2, loop
-        halt
-)";
   Fixture f;
-  const auto img = assemble(spin, f.cfg);
+  const auto img = assemble(kSpin, f.cfg);
   f.put_image(img);
   unsigned code = 0;
   sc_time t0, t_end;
@@ -455,21 +447,11 @@ loop:   aluint.add rf.0, rf.0, rf.1
 // leave no extension on the initiator's payload: the CPU's payload lives as long as the CPU
 // and deletes the extensions it holds (issue 15, item 1: free(): invalid size at exit).
 TEST(HostInterface, StalledWindowReadLeavesNoExtensionOnTheInitiatorPayload) {
-  const char* spin = R"(
-.tensor y out 0 0 1
-.core 0 0
-        set rf.0, 0
-        set rf.1, 1
-        set rf.2, 30000
-loop:   aluint.add rf.0, rf.0, rf.1
-        brn.lt rf.0, rf.2, loop
-        halt
-)";
   tlm::tlm_generic_payload gp;  // outlives the simulation, like the CPU's
   bool stalled = false;
   {
     Fixture f;
-    const auto img = assemble(spin, f.cfg);
+    const auto img = assemble(kSpin, f.cfg);
     f.put_image(img);
     uint16_t w = 0;
     f.sys.script = [&](ExecSystem& s) {
