@@ -237,12 +237,21 @@ def main(argv):
     except StatsError as e:
         print("plot_stats.py: error: %s" % e, file=sys.stderr)
         return 2
-    os.makedirs(a.outdir, exist_ok=True)
     prefix = a.prefix or os.path.splitext(os.path.basename(a.stats))[0]
     outs = [os.path.join(a.outdir, "%s_%s.png" % (prefix, n)) for n in ("energy", "utilisation", "noc")]
-    plot_energy(doc, outs[0], a.top)
-    plot_utilisation(doc, outs[1], a.top)
-    plot_noc(doc, outs[2])
+    where = a.outdir
+    try:
+        os.makedirs(a.outdir, exist_ok=True)
+        where = outs[0]
+        plot_energy(doc, outs[0], a.top)
+        where = outs[1]
+        plot_utilisation(doc, outs[1], a.top)
+        where = outs[2]
+        plot_noc(doc, outs[2])
+    except OSError as e:  # unwritable or full output folder: say which file, no traceback
+        where = e.filename or where
+        print("plot_stats.py: error: cannot write %s: %s" % (where, e.strerror or e), file=sys.stderr)
+        return 1
     for o in outs:
         print(o)
     return 0
