@@ -8,6 +8,8 @@
 # build-fuzz/fuzz-artifacts/<name>/. To make a finding a regression test: minimise it
 # (build-fuzz/test/fuzz/fuzz_<name> -minimize_crash=1 -runs=10000 FILE), fix it, and commit
 # the minimised input to test/fuzz/corpus/<name>/ (ctest fuzz.replay.<name> replays it).
+# Every run is appended to build-fuzz/fuzz-logs/history.tsv (UTC time, harness, wall s, CPU s,
+# executions, new findings); the summary's last column is the CPU time summed over that history.
 # Exit status 1 when any harness found something, 2 on a usage error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +58,8 @@ run_one() {
   kb=$(du -sk "$corpus" | cut -f1)
   after=$(find "$art" -type f | wc -l)
   echo "$h $cpu ${execs:-?} $files $kb $((after - before))" >"$BUILD/fuzz-logs/$h.sum"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$h" "$SECONDS_PER" "$cpu" \
+    "${execs:-?}" "$((after - before))" >>"$BUILD/fuzz-logs/history.tsv"
 }
 
 running=0
@@ -72,10 +76,11 @@ done
 wait
 
 status=0
-printf '%-8s %10s %14s %14s %8s\n' harness cpu_s executions corpus crashes
+printf '%-8s %10s %14s %14s %8s %12s\n' harness cpu_s executions corpus crashes total_cpu_s
 for h in "${HARNESSES[@]}"; do
   read -r name cpu execs files kb crashes <"$BUILD/fuzz-logs/$h.sum"
-  printf '%-8s %10s %14s %14s %8s\n' "$name" "$cpu" "$execs" "$files ($kb KB)" "$crashes"
+  total=$(awk -F'\t' -v h="$h" '$2 == h { s += $4 } END { printf "%.1f", s }' "$BUILD/fuzz-logs/history.tsv")
+  printf '%-8s %10s %14s %14s %8s %12s\n' "$name" "$cpu" "$execs" "$files ($kb KB)" "$crashes" "$total"
   if [ "$crashes" -gt 0 ]; then
     status=1
     echo "  new findings in $BUILD/fuzz-artifacts/$h/ (see $BUILD/fuzz-logs/$h.log)"

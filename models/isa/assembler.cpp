@@ -743,11 +743,14 @@ bool Assembler::read_block(std::vector<std::vector<Tok>>& rows, std::vector<unsi
 
 bool Assembler::read_text_matrix(const std::string& path, bool qfmt, unsigned s, int64_t lo,
                                  int64_t hi, std::vector<std::vector<int64_t>>& m, unsigned col) {
-  std::ifstream f(path);
-  if (!f) {
-    error(col, "cannot open weight file '" + path + "'");
+  // Capped like every text input: a directory or an endless file (/dev/zero, a FIFO) is
+  // refused at once instead of being read line by line until memory runs out.
+  std::string text, rerr;
+  if (!read_bounded(path, kMaxYamlBytes, "a weight file", text, rerr)) {
+    error(col, "weight file '" + path + "': " + rerr);
     return false;
   }
+  std::istringstream f(text);
   std::string line;
   unsigned ln = 0;
   while (std::getline(f, line)) {

@@ -460,6 +460,29 @@ TEST(IsaAssembler, FileErrors) {
   EXPECT_TRUE(read_image(write_image(*img)).ok());
 }
 
+// A weight file named by `.xbar file=` is an input like any other (issue 15, unbounded
+// inputs): a directory or an endless stream is refused at once with the file named, in both
+// the text and the .npy reader, rather than read as an empty matrix or until memory runs out.
+TEST(IsaAssembler, WeightFilesAreBoundedInputs) {
+  const std::string dir = PUMAVP_SOURCE_DIR;
+  for (const char* f : {"/dev/zero", "/dev/zero.npy", "."}) {
+    // /dev/zero.npy does not exist: only "/dev/zero" and "." are the hostile cases; the
+    // .npy spelling checks that a missing .npy file is also a plain error.
+    Diagnostics d;
+    auto img = asm_text(std::string(".xbar 0 0 0 file=") + f + "\n.core 0 0\n halt\n", d,
+                        Geometry{}, dir);
+    EXPECT_FALSE(img) << f;
+    ASSERT_EQ(d.error_count(), 1u) << f << "\n" << d.str();
+    EXPECT_NE(d.str().find(f), std::string::npos) << d.str();
+  }
+  Diagnostics d;
+  asm_text(".xbar 0 0 0 file=/dev/zero\n.core 0 0\n halt\n", d);
+  EXPECT_NE(d.str().find("limit"), std::string::npos) << d.str();
+  Diagnostics d2;
+  asm_text(".xbar 0 0 0 file=.\n.core 0 0\n halt\n", d2, Geometry{}, dir);
+  EXPECT_NE(d2.str().find("directory"), std::string::npos) << d2.str();
+}
+
 // q literals are converted with rne_real (isa.md §2: nearest, ties to even). At 12 fractional
 // bits the decimal values below are exact binary fractions whose raw value is a tie:
 //   0.0006103515625 = 2.5/4096 -> raw 2.5 -> 2 (even; ties-away would give 3)
