@@ -415,6 +415,44 @@ static void case_abort_reset(void) {
   mlp2_works("after_abort_reset_kernel_runs");
 }
 
+/* ---------------------------------------------------------------- stale interrupts */
+/* libpuma with an IRQ_STATUS bit pending that the current wait does not acknowledge, so the
+ * level-triggered PLIC line stays high throughout: WFI returns at once (sleep_while polls as
+ * fast as the hart runs) and, after a completion, the PLIC source is pending again the moment
+ * it is completed. The driver used to claim/complete until the PLIC returned 0 and so looped
+ * for ever after a DMA during which a run ended (DONE pending, DMA|ERROR acknowledged). */
+static void case_stale_irq(void) {
+  puma_dev_t dev;
+  reset_node();
+  begin();
+  EXPECT_EQ(puma_probe(&dev), PUMA_OK);
+  const uint32_t ds = dma(UNMAPPED, puma_window_addr(0, 0), 16, 1u << 8);
+  EXPECT(ds & PUMA_DMA_ERROR);
+  EXPECT(REG(PUMA_IRQ_STATUS) & PUMA_IRQ_ERROR); /* left pending on purpose */
+  EXPECT_EQ(puma_dma(&dev, (uint32_t)(uintptr_t)xin, puma_window_addr(0, 0), 8, 1, 0), PUMA_OK);
+  EXPECT(REG(PUMA_DMA_STATUS) & PUMA_DMA_DONE);
+  end("libpuma_dma_with_stale_irq_pending");
+
+  /* A run in flight: START, then read the output by DMA at once (the DMA waits until the
+   * kernel writes the words); the run ends during the DMA, so DONE is still pending when
+   * puma_read_tensor acknowledges DMA|ERROR. A stale DMA bit is pending from the start. */
+  begin();
+  puma_tensor_t x, y;
+  EXPECT_EQ(puma_find_tensor(k_mlp2, KSZ(k_mlp2), "x", &x), PUMA_OK);
+  EXPECT_EQ(puma_find_tensor(k_mlp2, KSZ(k_mlp2), "y", &y), PUMA_OK);
+  EXPECT_EQ(puma_load(&dev, k_mlp2, KSZ(k_mlp2)), PUMA_OK);
+  EXPECT_EQ(puma_write_tensor(&dev, &x, xin), PUMA_OK);
+  (void)dma((uint32_t)(uintptr_t)xin, (uint32_t)(uintptr_t)scratch, 8, 0); /* IRQ_DMA stale */
+  EXPECT(REG(PUMA_IRQ_STATUS) & PUMA_IRQ_DMA);
+  EXPECT_EQ(puma_start(&dev), PUMA_OK);
+  yout[0] = yout[1] = 0;
+  EXPECT_EQ(puma_read_tensor(&dev, &y, yout), PUMA_OK);
+  EXPECT_EQ(puma_wait(&dev), PUMA_OK);
+  EXPECT_EQ((uint16_t)yout[0], (uint16_t)5632);
+  EXPECT_EQ((uint16_t)yout[1], (uint16_t)-1280);
+  end("libpuma_read_during_run_with_stale_irq_pending");
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0); /* every line out before a possible hang */
   trap_set_exception_handler(on_exception);
@@ -434,6 +472,7 @@ int main(void) {
   case_load();
   case_commands();
   case_abort_reset();
+  case_stale_irq();
   printf("fault_suite: %d passed, %d failed\n", n_pass, n_fail);
   if (n_fail == 0) printf("fault_suite: PASS\n");
   return n_fail == 0 ? 0 : 1;

@@ -16,11 +16,15 @@ static void irq_setup(void) {
   csr_set(mie, MIE_MEIE);
 }
 
-/* Acknowledge: clear the device's IRQ_STATUS bits, then claim/complete at the PLIC. */
+/* Acknowledge: clear the device's IRQ_STATUS bits, then claim/complete at the PLIC once.
+ * The accelerator's line is level-triggered: while another IRQ_STATUS bit stays set (say DONE
+ * of a run that ended during a DMA wait, which only DMA|ERROR acknowledges), the source is
+ * pending again the moment it is completed, so claiming until the PLIC returns 0 would never
+ * end (issue 15: a driver hang that looked like a DMA that never finished). */
 static void irq_ack(uint32_t bits) {
   REG(PUMA_IRQ_STATUS) = bits;
-  uint32_t id;
-  while ((id = plic_claim()) != 0) plic_complete(id);
+  const uint32_t id = plic_claim();
+  if (id != 0) plic_complete(id);
 }
 
 /* Sleep (WFI) until (REG(reg) & mask) == 0. Global interrupts are masked meanwhile: WFI wakes
