@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up (Debian packages), builds and runs the whole test suite.
-#   scripts/test.sh            default preset (RelWithDebInfo) + sanitizer pass on the pure-C++ tests
+#   scripts/test.sh            default preset (RelWithDebInfo), then the debug preset (ASan/UBSan):
+#                              the pure-C++ tests and every firmware test on the sanitized VP
 #   PUMAVP_SKIP_SETUP=1 ...    skip scripts/setup.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,4 +24,8 @@ if [ "${PUMAVP_SKIP_SANITIZE:-0}" != 1 ]; then
     cmake --build build-debug -j2 --target $sanitized_targets
     ctest --test-dir build-debug --output-on-failure -j2 --timeout 600 -L sanitize
   fi
+  # The whole virtual platform under ASan/UBSan, driven by every firmware test, the guest
+  # fault suite among them (issue 15: broken firmware must never make the simulator fail).
+  cmake --build build-debug -j2 --target pumavp pumavp_firmware
+  ctest --test-dir build-debug --output-on-failure -j2 --timeout 600 -L firmware
 fi
