@@ -46,7 +46,10 @@ void DmaEngine::attach_trace(trace::Timeline* tl, const trace::Track& go_track, 
 }
 
 bool DmaEngine::transfer(bool write, uint64_t addr, uint8_t* data, unsigned len, sc_time& delay) {
-  tlm::tlm_generic_payload gp;
+  // Leased, not on the stack: a beat waiting in the accelerator when the simulation ends
+  // never returns (see fabric/payload_pool.h).
+  fabric::PayloadPool::Lease lease(pool_);
+  tlm::tlm_generic_payload& gp = lease.payload();
   gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   gp.set_data_ptr(data);

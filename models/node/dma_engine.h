@@ -23,6 +23,7 @@
 #include "common/config.h"
 #include "common/stats.h"
 #include "common/trace.h"
+#include "fabric/payload_pool.h"
 #include "node/csr_block.h"
 
 namespace pumavp::node {
@@ -68,6 +69,7 @@ class DmaEngine : public sc_core::sc_module {
   trace::Timeline* tl_ = nullptr;
   trace::Track go_track_, dma_track_;
   uint64_t& c_bytes_;
+  fabric::PayloadPool pool_;  // bus payloads of transfer() (the engine's and the loader's)
 };
 
 }  // namespace pumavp::node

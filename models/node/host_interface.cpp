@@ -246,16 +246,15 @@ void HostInterface::window_b_transport(tlm_generic_payload& gp, sc_time& delay) 
   while (loading_) wait(load_done_ev_);  // host accesses wait while a LOAD runs
   // The count/peek extension must not be attached to the initiator's payload: that payload
   // may outlive this call (the CPU keeps one for its lifetime), and when a run ends while the
-  // access is still waiting in the node this frame never returns, so the payload would keep a
-  // pointer into a dead stack and its destructor would delete it (issue 15, item 1). The host
-  // interface therefore forwards a payload of its own, declared after the extension it
-  // carries and detached from it by a guard, so that neither a return nor an unwinding
-  // (process kill/reset) leaves a foreign or dangling extension behind.
+  // access is still waiting in the node this frame never returns (issue 15, defect 1). The
+  // access is forwarded on a payload leased from this module's pool, with the pool's own
+  // extension, so that nothing on this stack is referenced once the frame is gone.
   const uint32_t dctrl = csr_.value(csr::DMA_CTRL);
-  fabric::MemExtension ext;
+  fabric::PayloadPool::Lease lease(fwd_pool_);
+  tlm_generic_payload& fwd = lease.payload();
+  fabric::MemExtension& ext = lease.mem_ext();
   ext.count = static_cast<uint16_t>((dctrl >> 8) & 0xFFu);  // 0 acts as 1
   ext.peek = (dctrl & csr::DMA_PEEK) != 0;
-  tlm_generic_payload fwd;
   fwd.set_command(gp.get_command());
   fwd.set_address(gp.get_address());
   fwd.set_data_ptr(gp.get_data_ptr());
@@ -265,11 +264,6 @@ void HostInterface::window_b_transport(tlm_generic_payload& gp, sc_time& delay) 
   fwd.set_byte_enable_length(gp.get_byte_enable_length());
   fwd.set_dmi_allowed(false);
   fwd.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  struct Detach {
-    tlm_generic_payload& p;
-    ~Detach() { p.clear_extension<fabric::MemExtension>(); }
-  } detach{fwd};
-  fwd.set_extension(&ext);
   node_port->b_transport(fwd, delay);
   gp.set_response_status(fwd.get_response_status());
   if (gp.is_response_ok()) ledger_.add(Component::Dma, (len / 2) * cfg_.e.mem_word);

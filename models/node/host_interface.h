@@ -34,6 +34,7 @@
 #include "common/stats.h"
 #include "common/trace.h"
 #include "common/geometry.h"
+#include "fabric/payload_pool.h"
 #include "isa/kimage.h"
 #include "node/csr_block.h"
 #include "node/dma_engine.h"
@@ -112,6 +113,7 @@ class HostInterface : public sc_core::sc_module {
   sc_core::sc_time run_t0_;   // START accepted (the node started then, in command())
   bool run_started_ = false;  // whether the node accepted that start
   uint64_t reset_generation_ = 0;
+  fabric::PayloadPool fwd_pool_;  // window accesses forwarded to the node (they may wait)
   sc_core::sc_event cmd_ev_, abort_ev_, status_ev_, load_done_ev_;
   bool loading_ = false;
 

@@ -1,5 +1,5 @@
 # Runs one firmware ELF on the virtual SoC and checks its exit code and UART output.
-#   cmake -DPUMAVP=... -DCONFIG=... -DELF=... -DEXIT_CODE=n [-DSET=key=value]
+#   cmake -DPUMAVP=... -DCONFIG=... -DELF=... -DEXIT_CODE=n [-DSET=key=value] [-DMAX_TIME=1s]
 #         [-DREGEX=r1<SEP>r2...] [-DERR_REGEX=r1<SEP>r2...] -P this
 # Every REGEX must match stdout (the UART), every ERR_REGEX stderr (messages, run report).
 if(NOT EXISTS "${ELF}")
@@ -9,8 +9,11 @@ set(extra)
 if(SET)
   set(extra --set "${SET}")
 endif()
+if(NOT MAX_TIME)
+  set(MAX_TIME 1s)
+endif()
 execute_process(
-  COMMAND "${PUMAVP}" run --config "${CONFIG}" ${extra} --max-time 1s "${ELF}"
+  COMMAND "${PUMAVP}" run --config "${CONFIG}" ${extra} --max-time ${MAX_TIME} "${ELF}"
   RESULT_VARIABLE rc
   OUTPUT_VARIABLE out
   ERROR_VARIABLE err
