@@ -121,11 +121,7 @@ GdbServer::~GdbServer() {
   if (listen_fd_ >= 0) ::close(listen_fd_);
 }
 
-uint8_t GdbServer::checksum(const std::string& payload) {
-  unsigned sum = 0;
-  for (unsigned char c : payload) sum += c;
-  return static_cast<uint8_t>(sum & 0xFF);
-}
+uint8_t GdbServer::checksum(const std::string& payload) { return RspFramer::checksum(payload); }
 
 std::string GdbServer::target_xml() {
   std::string x =
@@ -242,8 +238,7 @@ bool GdbServer::send_raw(const std::string& bytes) {
 
 bool GdbServer::send_packet(const std::string& payload) {
   if (client_ < 0) return false;
-  std::string frame = "$" + payload + "#";
-  append_hex8(frame, checksum(payload));
+  const std::string frame = RspFramer::frame(payload);
   for (int attempt = 0; attempt < 5; ++attempt) {
     if (!send_raw(frame)) return false;
     if (no_ack_) return true;
@@ -259,25 +254,32 @@ bool GdbServer::send_packet(const std::string& payload) {
 }
 
 GdbServer::ReadResult GdbServer::read_packet(std::string& payload, int timeout_ms) {
+  framer_.reset();
   for (;;) {
-    int b = read_byte(timeout_ms);
-    if (b == -2) return ReadResult::Closed;
-    if (b == -1) return ReadResult::Closed;  // only with a finite timeout
-    if (b == 0x03) return ReadResult::Interrupt;
-    if (b != '$') continue;  // acks and noise between packets
-    payload.clear();
-    for (;;) {
-      b = read_byte(5000);
-      if (b < 0) return ReadResult::Closed;
-      if (b == '#') break;
-      payload.push_back(static_cast<char>(b));
+    // Between packets the caller's timeout; inside one, a client that stops mid-packet for
+    // 5 s is given up on.
+    const int b = read_byte(framer_.in_packet() ? 5000 : timeout_ms);
+    if (b < 0) return ReadResult::Closed;  // -1 only with a finite timeout
+    switch (framer_.feed(static_cast<uint8_t>(b))) {
+      case RspFramer::Event::None:
+        break;
+      case RspFramer::Event::Interrupt:
+        return ReadResult::Interrupt;
+      case RspFramer::Event::Packet:
+        if (!no_ack_ && !send_raw("+")) return ReadResult::Closed;
+        payload = framer_.payload();
+        return ReadResult::Packet;
+      case RspFramer::Event::BadChecksum:
+        if (no_ack_) {  // no-ack mode: checksums are not checked (GDB manual)
+          payload = framer_.payload();
+          return ReadResult::Packet;
+        }
+        if (!send_raw("-")) return ReadResult::Closed;
+        break;
+      case RspFramer::Event::Overflow:  // larger than the PacketSize we advertise: dropped
+        if (!no_ack_ && !send_raw("-")) return ReadResult::Closed;
+        break;
     }
-    const int h = read_byte(5000), l = read_byte(5000);
-    if (h < 0 || l < 0) return ReadResult::Closed;
-    const int hv = hex_digit(static_cast<char>(h)), lv = hex_digit(static_cast<char>(l));
-    const bool ok = hv >= 0 && lv >= 0 && (hv << 4 | lv) == checksum(payload);
-    if (!no_ack_ && !send_raw(ok ? "+" : "-")) return ReadResult::Closed;
-    if (ok || no_ack_) return ReadResult::Packet;
   }
 }
 

@@ -30,6 +30,8 @@
 #include <string>
 #include <vector>
 
+#include "host/rsp_framer.h"
+
 namespace pumavp::host {
 
 // What the server needs from the CPU. All calls happen while the CPU is stopped.
@@ -112,6 +114,7 @@ class GdbServer {
   bool no_ack_ = false;
   StopReason last_reason_ = StopReason::Start;
   std::vector<uint8_t> rx_;  // bytes received but not yet consumed
+  RspFramer framer_;
 };
 
 }  // namespace pumavp::host

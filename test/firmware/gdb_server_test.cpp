@@ -294,6 +294,22 @@ TEST(FirmwareGdbServer, RegistersMemoryBreakpointsAndStep) {
   EXPECT_EQ(s.actions[2], GdbServer::Action::Kill);
 }
 
+// Over the socket: a packet with a wrong checksum and one larger than the advertised
+// PacketSize (0x4000) are each answered '-' and dropped; the session goes on.
+TEST(FirmwareGdbServer, BadAndOversizedPacketsAreNackedAndTheSessionGoesOn) {
+  Session s;
+  s.start({});
+  Client c(s.server.port());
+  ASSERT_TRUE(c.connected());
+  c.raw("$g#00");
+  EXPECT_EQ(c.getc(), '-');
+  c.raw("$" + std::string(0x4000 + 100, 'm') + "#00");
+  EXPECT_EQ(c.getc(), '-');
+  EXPECT_EQ(c.cmd("?"), "T05thread:1;");
+  c.raw(Client::frame("k"));
+  EXPECT_EQ(c.getc(), '+');
+}
+
 TEST(FirmwareGdbServer, TargetXmlTransfersInChunks) {
   Session s;
   s.start({});
