@@ -225,7 +225,7 @@ Model load_model(const std::string& path, const ShapeCheck& check_shapes) {
   std::string ext = fs::path(path).extension().string();
   for (auto& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
   if (ext == ".yaml" || ext == ".yml") return load_yaml_model(path, check_shapes);
-  if (ext == ".onnx") return load_onnx_model(path);
+  if (ext == ".onnx") return load_onnx_model(path, check_shapes);
   throw CompileError("'" + path + "': unknown model format (expected .yaml, .yml or .onnx)");
 }
 

@@ -59,8 +59,9 @@ Model load_yaml_model(const std::string& path, const ShapeCheck& check_shapes = 
 // `text` is a YAML document; relative .npy paths are resolved against `base_dir`.
 Model load_yaml_model_text(const std::string& text, const std::string& base_dir, const std::string& name,
                            const ShapeCheck& check_shapes = {});
-Model load_onnx_model(const std::string& path);
-Model load_onnx_model_bytes(const std::string& bytes, const std::string& name);
+// ONNX: imported into the graph IR and lowered by its passes (compiler/passes.h).
+Model load_onnx_model(const std::string& path, const ShapeCheck& check_shapes = {});
+Model load_onnx_model_bytes(const std::string& bytes, const std::string& name, const ShapeCheck& check_shapes = {});
 
 // Deterministic pseudo-random weights (splitmix64), uniform in [-scale, scale].
 std::vector<double> random_values(uint64_t seed, size_t n, double scale);
