@@ -9,6 +9,7 @@
 
 #include "compiler/compiler.h"
 #include "interp.h"
+#include "onnx_build.h"
 #include "isa/npy.h"
 #include "reference.h"
 #include "test_util.h"
@@ -34,68 +35,6 @@ void write_text(const fs::path& p, const std::string& s) {
 void write_npy(const fs::path& p, isa::NpyType t, std::vector<size_t> shape, std::vector<double> v) {
   std::string err;
   ASSERT_TRUE(isa::write_npy_file(p.string(), isa::NpyArray::make(t, std::move(shape), std::move(v)), err)) << err;
-}
-
-std::string expect_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const CompileError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a CompileError";
-  return "";
-}
-
-// ---- ONNX helpers ----
-void add_init(onnx::GraphProto& g, const std::string& name, std::vector<int64_t> dims, const std::vector<double>& v,
-              bool raw = true) {
-  auto* t = g.add_initializer();
-  t->set_name(name);
-  t->set_data_type(onnx::TensorProto::FLOAT);
-  for (auto d : dims) t->add_dims(d);
-  if (raw) {
-    std::string bytes(v.size() * 4, '\0');
-    for (size_t i = 0; i < v.size(); ++i) {
-      float f = float(v[i]);
-      std::memcpy(&bytes[i * 4], &f, 4);
-    }
-    t->set_raw_data(bytes);
-  } else {
-    for (double x : v) t->add_float_data(float(x));
-  }
-}
-
-onnx::NodeProto* add_node(onnx::GraphProto& g, const std::string& op, const std::string& name,
-                          std::vector<std::string> in, const std::string& out) {
-  auto* n = g.add_node();
-  n->set_op_type(op);
-  n->set_name(name);
-  for (auto& s : in) n->add_input(s);
-  n->add_output(out);
-  return n;
-}
-
-void set_io(onnx::GraphProto& g, const std::string& in, int64_t n, const std::string& out) {
-  auto* vi = g.add_input();
-  vi->set_name(in);
-  auto* tt = vi->mutable_type()->mutable_tensor_type();
-  tt->set_elem_type(onnx::TensorProto::FLOAT);
-  tt->mutable_shape()->add_dim()->set_dim_value(1);
-  tt->mutable_shape()->add_dim()->set_dim_value(n);
-  g.add_output()->set_name(out);
-}
-
-std::string serialize(const onnx::ModelProto& m) {
-  std::string s;
-  m.SerializeToString(&s);
-  return s;
-}
-
-// Values rounded to float, as ONNX stores them.
-std::vector<double> as_float(const std::vector<double>& v) {
-  std::vector<double> r(v.size());
-  for (size_t i = 0; i < v.size(); ++i) r[i] = double(float(v[i]));
-  return r;
 }
 
 }  // namespace
