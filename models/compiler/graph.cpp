@@ -2,6 +2,7 @@
 #include "compiler/graph.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <set>
 
@@ -11,8 +12,12 @@
 namespace pumavp::compiler::graph {
 
 int64_t elements(const Shape& s) {
+  // Saturating: a hostile shape must not overflow (callers bound the result).
   int64_t n = 1;
-  for (int64_t d : s) n *= d;
+  for (int64_t d : s) {
+    if (d <= 0) return d == 0 ? 0 : -1;
+    if (__builtin_mul_overflow(n, d, &n)) return INT64_MAX;
+  }
   return n;
 }
 

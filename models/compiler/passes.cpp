@@ -21,6 +21,39 @@ int64_t norm_axis(int64_t axis, size_t rank, const std::string& where) {
   return axis < 0 ? axis + r : axis;
 }
 
+// An integer operand (shape entry, axis, index) held as a double: must be integral and small.
+int64_t to_int(double x, const std::string& where) {
+  if (!std::isfinite(x) || x != std::trunc(x) || std::fabs(x) > double(int64_t(1) << 53))
+    throw CompileError(where + ": " + fmt::format("{}", x) + " is not a valid integer operand");
+  return int64_t(x);
+}
+
+// Dimensions stay within [0, 2^31] (as at import); constant folding creates at most
+// kMaxFoldElements values (a small file must not unfold into gigabytes).
+constexpr int64_t kMaxDim = int64_t(1) << 31;
+constexpr int64_t kMaxFoldElements = int64_t(1) << 24;
+void check_dims(const Shape& s, const std::string& where) {
+  for (int64_t d : s)
+    if (d < 0 || d > kMaxDim) throw CompileError(where + ": dimension " + std::to_string(d) + " out of range in " + shape_str(s));
+  if (elements(s) > kMaxDim * 64) throw CompileError(where + ": shape " + shape_str(s) + " is too large");
+}
+void check_fold_size(const Shape& s, const std::string& where) {
+  if (elements(s) > kMaxFoldElements)
+    throw CompileError(where + ": folding would make a constant of " + std::to_string(elements(s)) + " values (the limit is " +
+                       std::to_string(kMaxFoldElements) + ")");
+}
+
+int64_t mul_sat(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
+// Attribute integers (pads, strides, kernel sizes, ...) straight from the file.
+std::vector<int64_t> bounded(std::vector<int64_t> v, const std::string& key, const std::string& where) {
+  for (int64_t x : v)
+    if (x < -kMaxDim || x > kMaxDim) throw CompileError(where + ": " + key + " entry " + std::to_string(x) + " out of range");
+  return v;
+}
+
 // Strides of a row-major shape.
 std::vector<int64_t> strides(const Shape& s) {
   std::vector<int64_t> st(s.size(), 1);
@@ -34,6 +67,7 @@ const Shape* shape_of(const Graph& g, const std::string& name) {
 }
 
 void set_shape(Graph& g, const std::string& name, Shape s) {
+  check_dims(s, g.error_prefix() + ": tensor '" + name + "'");
   Tensor& t = g.tensor(name);
   t.shape = std::move(s);
   t.shape_known = true;
@@ -46,7 +80,13 @@ std::vector<int64_t> const_ints(const Graph& g, const Node& n, size_t input) {
   if (!g.is_constant(n.inputs[input]))
     throw CompileError(at(g, n) + ": input '" + n.inputs[input] + "' must be a constant (it is computed at run time)");
   std::vector<int64_t> v;
-  for (double x : g.constant(n.inputs[input]).v) v.push_back(int64_t(x));
+  const Constant& c = g.constant(n.inputs[input]);
+  if (c.v.size() > 64) throw CompileError(at(g, n) + ": input '" + n.inputs[input] + "' has " + std::to_string(c.v.size()) + " entries (at most 64 expected)");
+  for (double x : c.v) {
+    const int64_t k = to_int(x, at(g, n));
+    if (k < -kMaxDim || k > kMaxDim) throw CompileError(at(g, n) + ": entry " + std::to_string(k) + " out of range");
+    v.push_back(k);
+  }
   return v;
 }
 
@@ -64,7 +104,7 @@ Shape reshape_target(const Graph& g, const Node& n, const Shape& in, std::vector
     } else if (want[i] < 0) {
       throw CompileError(where + ": negative dimension " + std::to_string(want[i]) + " in the shape");
     } else {
-      known *= want[i];
+      known = mul_sat(known, want[i]);
     }
   }
   const int64_t total = elements(in);
@@ -124,9 +164,10 @@ Shape window_shape(const Graph& g, const Node& n, const Shape& x, int64_t out_ch
   const std::string where = at(g, n);
   const size_t sp = x.size() - 2;
   if (kernel.size() != sp) throw CompileError(where + ": kernel has " + std::to_string(kernel.size()) + " spatial dimensions, the input " + std::to_string(sp));
-  std::vector<int64_t> strides_ = n.attr_ints("strides", std::vector<int64_t>(sp, 1));
-  std::vector<int64_t> dil = n.attr_ints("dilations", std::vector<int64_t>(sp, 1));
-  std::vector<int64_t> pads = n.attr_ints("pads", std::vector<int64_t>(2 * sp, 0));
+  std::vector<int64_t> strides_ = bounded(n.attr_ints("strides", std::vector<int64_t>(sp, 1)), "strides", where);
+  std::vector<int64_t> dil = bounded(n.attr_ints("dilations", std::vector<int64_t>(sp, 1)), "dilations", where);
+  std::vector<int64_t> pads = bounded(n.attr_ints("pads", std::vector<int64_t>(2 * sp, 0)), "pads", where);
+  bounded(kernel, "kernel_shape", where);
   if (strides_.size() != sp || dil.size() != sp || pads.size() != 2 * sp)
     throw CompileError(where + ": strides/dilations/pads do not match the " + std::to_string(sp) + " spatial dimensions");
   const Attr* ap = n.attr("auto_pad");
@@ -211,7 +252,7 @@ void infer_shapes(Graph& g) {
     } else if (op == "Flatten") {
       const int64_t axis = norm_axis(n.attr_int("axis", 1), x.size() + 1, where);
       int64_t a = 1, b = 1;
-      for (size_t i = 0; i < x.size(); ++i) (int64_t(i) < axis ? a : b) *= x[i];
+      for (size_t i = 0; i < x.size(); ++i) (int64_t(i) < axis ? a : b) = mul_sat(int64_t(i) < axis ? a : b, x[i]);
       set_shape(g, n.outputs[0], {a, b});
     } else if (op == "Reshape") {
       if (n.inputs.size() < 2 || !g.is_constant(n.inputs[1])) continue;
@@ -276,7 +317,7 @@ void infer_shapes(Graph& g) {
       set_shape(g, n.outputs[0], s);
     } else if (op == "Pad") {
       std::vector<int64_t> pads;
-      if (n.attr("pads")) pads = n.attr_ints("pads", {});
+      if (n.attr("pads")) pads = bounded(n.attr_ints("pads", {}), "pads", where);
       else if (n.inputs.size() > 1 && g.is_constant(n.inputs[1])) pads = const_ints(g, n, 1);
       else continue;
       if (pads.size() != 2 * x.size()) throw CompileError(where + ": pads has " + std::to_string(pads.size()) + " entries for rank " + std::to_string(x.size()));
@@ -296,6 +337,7 @@ Constant binary(const Constant& a, const Constant& b, const std::function<double
                 const std::string& where) {
   Constant r;
   r.dims = broadcast(a.dims, b.dims, where);
+  check_fold_size(r.dims, where);
   r.integer = a.integer && b.integer;
   const size_t rank = r.dims.size();
   const int64_t n = elements(r.dims);
@@ -399,7 +441,7 @@ size_t fold_constants(Graph& g) {
         else {
           const int64_t axis = norm_axis(n.attr_int("axis", 1), a.dims.size() + 1, where);
           int64_t p = 1, q = 1;
-          for (size_t i = 0; i < a.dims.size(); ++i) (int64_t(i) < axis ? p : q) *= a.dims[i];
+          for (size_t i = 0; i < a.dims.size(); ++i) (int64_t(i) < axis ? p : q) = mul_sat(int64_t(i) < axis ? p : q, a.dims[i]);
           c.dims = {p, q};
         }
         out = c;
@@ -444,13 +486,14 @@ size_t fold_constants(Graph& g) {
         c.dims.assign(a.dims.begin(), a.dims.begin() + axis);
         c.dims.insert(c.dims.end(), idx.dims.begin(), idx.dims.end());
         c.dims.insert(c.dims.end(), a.dims.begin() + axis + 1, a.dims.end());
+        check_fold_size(c.dims, where);
         int64_t outer = 1, inner = 1;
         for (int64_t d = 0; d < axis; ++d) outer *= a.dims[size_t(d)];
         for (size_t d = size_t(axis) + 1; d < a.dims.size(); ++d) inner *= a.dims[d];
         const int64_t dim = a.dims[size_t(axis)];
         for (int64_t o = 0; o < outer; ++o)
           for (double iv : idx.v) {
-            int64_t k = int64_t(iv);
+            int64_t k = to_int(iv, where);
             if (k < -dim || k >= dim) throw CompileError(where + ": index " + std::to_string(k) + " out of range for size " + std::to_string(dim));
             if (k < 0) k += dim;
             const auto b = a.v.begin() + (o * dim + k) * inner;
@@ -542,7 +585,8 @@ size_t canonicalize(Graph& g) {
     std::function<size_t(size_t)> channel;
     size_t out_ch = 0;
     if (p->op == "Conv") {
-      out_ch = size_t(w.dims.at(0));
+      if (w.dims.size() < 3) throw CompileError(where + ": the Conv weight before it has shape " + shape_str(w.dims));
+      out_ch = size_t(w.dims[0]);
       const size_t per = w.v.size() / std::max<size_t>(out_ch, 1);
       channel = [per](size_t k) { return k / per; };
     } else {
@@ -685,9 +729,12 @@ Model lower_to_model(const Graph& g, const ShapeCheck& check_shapes) {
         if (perm.empty())
           for (size_t i = s->size(); i-- > 0;) perm.push_back(int64_t(i));
         // Only a permutation that keeps the order of the dimensions larger than 1 is layout.
+        if (perm.size() != s->size()) throw CompileError(where + ": perm does not match the input's rank");
         std::vector<int64_t> big;
-        for (int64_t p : perm)
+        for (int64_t p : perm) {
+          p = norm_axis(p, s->size(), where);
           if ((*s)[size_t(p)] > 1) big.push_back(p);
+        }
         if (!std::is_sorted(big.begin(), big.end()))
           throw CompileError(file + ": unsupported attribute perm=" + attr_text(*n.attr("perm")) + " of operator Transpose at node " +
                              n.name + " (it moves data; only size-1 dimensions may be permuted)");

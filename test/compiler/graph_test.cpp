@@ -368,3 +368,40 @@ TEST(GraphLower, TransposeOfSizeOneDimensionsIsLayoutOtherwiseAnError) {
                 .find("unsupported attribute perm=[0,2,1] of operator Transpose at node tr"),
             std::string::npos);
 }
+
+// Hostile files: a small constant must not unfold into gigabytes, and attribute or shape
+// values far outside any real model are errors, not overflows.
+TEST(GraphFold, HostileSizesAreErrorsNotAllocations) {
+  {
+    onnx::ModelProto mp;
+    auto& g = *mp.mutable_graph();
+    set_io(g, "x", 1, "x");
+    add_init(g, "a", {1, 4096}, std::vector<double>(4096, 1.0));
+    add_int_init(g, "idx", {8192}, std::vector<int64_t>(8192, 0));  // 8192 x 4096 = 2^25 values
+    set_int_attr(add_node(g, "Gather", "blowup", {"a", "idx"}, "o"), "axis", 0);
+    g.add_output()->set_name("o");
+    Graph gr = import(mp);
+    EXPECT_NE(expect_error([&] { fold_constants(gr); }).find("node blowup (Gather): folding would make a constant of 33554432 values"),
+              std::string::npos);
+  }
+  {
+    onnx::ModelProto mp;
+    auto& g = *mp.mutable_graph();
+    set_io_shape(g, "x", {1, 1, 4, 4}, "y");
+    add_init(g, "w", {1, 1, 3, 3}, std::vector<double>(9, 0.1));
+    set_ints_attr(add_node(g, "Conv", "c", {"x", "w"}, "y"), "pads", {int64_t(1) << 62, 0, 0, 0});
+    Graph gr = import(mp);
+    EXPECT_NE(expect_error([&] { infer_shapes(gr); }).find("node c (Conv): pads entry 4611686018427387904 out of range"),
+              std::string::npos);
+  }
+  {
+    onnx::ModelProto mp;
+    auto& g = *mp.mutable_graph();
+    set_io_shape(g, "x", {1, 4}, "y");
+    add_init(g, "shape", {2}, {1, std::nan("")});
+    add_node(g, "Reshape", "r", {"x", "shape"}, "y");
+    Graph gr = import(mp);
+    EXPECT_NE(expect_error([&] { infer_shapes(gr); }).find("node r (Reshape): nan is not a valid integer operand"),
+              std::string::npos);
+  }
+}
