@@ -33,6 +33,8 @@ int run_compile(const CompileCliOptions& o) {
     compiler::CompileOptions co;
     co.emit_asm = !o.emit_asm.empty();
     c = compiler::compile(m, target, co);
+    for (const std::string& w : compiler::quantisation_warnings(m, c, target.geometry.frac_bits))
+      std::cerr << "pumavp compile: warning: " << w << "\n";
   } catch (const compiler::CompileError& e) {
     std::cerr << "pumavp compile: error: " << e.what() << "\n";
     return exit_code::kFailure;

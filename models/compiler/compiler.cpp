@@ -98,6 +98,22 @@ LayerQuant quantize_layer(const Layer& l, unsigned frac_bits) {
   return q;
 }
 
+std::vector<std::string> quantisation_warnings(const Model& m, const Compiled& c, unsigned frac_bits) {
+  std::vector<std::string> out;
+  const double lo = -std::ldexp(1.0, 15 - int(frac_bits)), hi = std::ldexp(32767.0, -int(frac_bits));
+  for (size_t l = 0; l < c.quant.size() && l < m.layers.size(); ++l) {
+    const LayerQuant& q = c.quant[l];
+    if (!q.w_saturated && !q.b_saturated) continue;
+    std::string s = fmt::format("layer {} ({}): ", l, m.layers[l].name);
+    if (q.w_saturated) s += fmt::format("{} of {} weights", q.w_saturated, q.w.size());
+    if (q.w_saturated && q.b_saturated) s += " and ";
+    if (q.b_saturated) s += fmt::format("{} of {} bias values", q.b_saturated, q.b.size());
+    s += fmt::format(" saturated to the Q format's range [{:g}, {:g}] (largest |w| {:.4g})", lo, hi, q.w_max_abs);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // Code generation
 // ---------------------------------------------------------------------------------------

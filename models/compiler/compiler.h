@@ -77,6 +77,11 @@ struct CompileOptions {
 
 Compiled compile(const Model& m, const Target& t, const CompileOptions& opt = {});
 
+// One line per layer whose weights or bias saturated when quantised (values outside the
+// Q format's range were clamped), naming the layer, the counts and the range; empty when
+// nothing saturated. `pumavp compile` prints them on stderr whether or not --report is given.
+std::vector<std::string> quantisation_warnings(const Model& m, const Compiled& c, unsigned frac_bits);
+
 // Throws CompileError ("does not fit") unless the model's layers fit the target's crossbars.
 // Uses the layer shapes alone (rows, cols), so it runs before any weight exists: pass it to
 // load_model as the shape check.
