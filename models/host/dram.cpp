@@ -5,7 +5,7 @@
 namespace pumavp::host {
 
 Dram::Dram(sc_core::sc_module_name name, uint64_t size_bytes, sc_core::sc_time latency, bool allow_dmi)
-    : sc_core::sc_module(name), socket("socket"), mem_(size_bytes, 0), latency_(latency), allow_dmi_(allow_dmi) {
+    : sc_core::sc_module(name), socket("socket"), mem_(size_bytes), latency_(latency), allow_dmi_(allow_dmi) {
   socket.register_b_transport(this, &Dram::b_transport);
   socket.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &Dram::transport_dbg);

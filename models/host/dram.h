@@ -7,6 +7,8 @@
 #include <functional>
 #include <vector>
 
+#include "common/zeroed_array.h"
+
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
@@ -29,7 +31,7 @@ class Dram : public sc_core::sc_module {
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
   unsigned copy(tlm::tlm_generic_payload& p);
 
-  std::vector<uint8_t> mem_;
+  ZeroedArray<uint8_t> mem_;  // pages touched only where the guest or a loader writes
   sc_core::sc_time latency_;
   bool allow_dmi_;
 };

@@ -5,7 +5,7 @@
 namespace pumavp::tile {
 
 AttributeMemory::AttributeMemory(unsigned words)
-    : data_(words, 0), attr_(words), host_mark_(words, 0), ready_(words, 0) {}
+    : data_(words), attr_(words), host_mark_(words), ready_(words) {}
 
 bool AttributeMemory::can_produce(unsigned addr, unsigned w) const {
   for (unsigned i = 0; i < w; ++i)
@@ -29,6 +29,7 @@ std::optional<unsigned> AttributeMemory::first_blocking(unsigned addr, unsigned 
 void AttributeMemory::produce(unsigned addr, unsigned w, const int16_t* in, uint16_t count,
                               uint64_t now_ps) {
   const uint16_t c = count ? count : 1;
+  touch(addr, w);
   for (unsigned i = 0; i < w; ++i) {
     data_[addr + i] = in[i];
     attr_[addr + i] = WordAttr{true, c};
@@ -48,7 +49,7 @@ void AttributeMemory::consume(unsigned addr, unsigned w, int16_t* out, uint64_t 
 }
 
 void AttributeMemory::peek(unsigned addr, unsigned w, int16_t* out) const {
-  std::copy_n(data_.begin() + addr, w, out);
+  std::copy_n(data_.data() + addr, w, out);
 }
 
 uint64_t AttributeMemory::ready_ps(unsigned addr, unsigned w) const {
@@ -59,6 +60,7 @@ uint64_t AttributeMemory::ready_ps(unsigned addr, unsigned w) const {
 
 void AttributeMemory::host_write(unsigned addr, unsigned w, const int16_t* in, uint16_t count) {
   const uint16_t c = count ? count : 1;
+  touch(addr, w);
   for (unsigned i = 0; i < w; ++i) {
     data_[addr + i] = in[i];
     attr_[addr + i] = WordAttr{true, c};
@@ -68,6 +70,7 @@ void AttributeMemory::host_write(unsigned addr, unsigned w, const int16_t* in, u
 
 void AttributeMemory::preload(unsigned addr, unsigned w, const int16_t* in, uint16_t count) {
   const uint16_t c = count ? count : 1;
+  touch(addr, w);
   for (unsigned i = 0; i < w; ++i) {
     data_[addr + i] = in[i];
     attr_[addr + i] = WordAttr{true, c};
@@ -75,20 +78,25 @@ void AttributeMemory::preload(unsigned addr, unsigned w, const int16_t* in, uint
 }
 
 void AttributeMemory::clear() {
-  std::fill(data_.begin(), data_.end(), 0);
-  std::fill(attr_.begin(), attr_.end(), WordAttr{});
-  std::fill(host_mark_.begin(), host_mark_.end(), 0);
-  std::fill(ready_.begin(), ready_.end(), 0);
+  if (lo_ >= hi_) return;
+  std::fill(data_.data() + lo_, data_.data() + hi_, int16_t(0));
+  std::fill(attr_.data() + lo_, attr_.data() + hi_, WordAttr{});
+  std::fill(host_mark_.data() + lo_, host_mark_.data() + hi_, uint8_t(0));
+  std::fill(ready_.data() + lo_, ready_.data() + hi_, uint64_t(0));
+  lo_ = ~0u;
+  hi_ = 0;
 }
 
 void AttributeMemory::start_run() {
-  for (size_t i = 0; i < data_.size(); ++i) {
+  for (unsigned i = lo_; i < hi_; ++i) {
     if (!host_mark_[i]) attr_[i] = WordAttr{};
     host_mark_[i] = 0;
+    ready_[i] = 0;
   }
-  std::fill(ready_.begin(), ready_.end(), 0);
 }
 
-void AttributeMemory::end_run() { std::fill(host_mark_.begin(), host_mark_.end(), 0); }
+void AttributeMemory::end_run() {
+  if (lo_ < hi_) std::fill(host_mark_.data() + lo_, host_mark_.data() + hi_, uint8_t(0));
+}
 
 }  // namespace pumavp::tile

@@ -12,6 +12,8 @@
 #include <optional>
 #include <vector>
 
+#include "common/zeroed_array.h"
+
 namespace pumavp::tile {
 
 struct WordAttr {
@@ -60,10 +62,18 @@ class AttributeMemory {
   bool host_written(unsigned addr) const { return host_mark_[addr] != 0; }
 
  private:
-  std::vector<int16_t> data_;
-  std::vector<WordAttr> attr_;
-  std::vector<uint8_t> host_mark_;
-  std::vector<uint64_t> ready_;
+  // Words outside [lo_, hi_) have never been written since construction or the last clear():
+  // they are all zero (data 0, invalid, count 0, unmarked, ready 0), so clear/START/end of run
+  // only visit the range, and the storage of words a kernel never uses is never touched.
+  void touch(unsigned addr, unsigned w) {
+    if (addr < lo_) lo_ = addr;
+    if (addr + w > hi_) hi_ = addr + w;
+  }
+  ZeroedArray<int16_t> data_;
+  ZeroedArray<WordAttr> attr_;
+  ZeroedArray<uint8_t> host_mark_;
+  ZeroedArray<uint64_t> ready_;
+  unsigned lo_ = ~0u, hi_ = 0;
 };
 
 }  // namespace pumavp::tile
