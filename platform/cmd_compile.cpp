@@ -33,6 +33,7 @@ int run_compile(const CompileCliOptions& o) {
     compiler::CompileOptions co;
     co.emit_asm = !o.emit_asm.empty();
     c = compiler::compile(m, target, co);
+    for (const std::string& n : m.notes) std::cerr << "pumavp compile: note: " << n << "\n";
     for (const std::string& w : compiler::quantisation_warnings(m, c, target.geometry.frac_bits))
       std::cerr << "pumavp compile: warning: " << w << "\n";
   } catch (const compiler::CompileError& e) {

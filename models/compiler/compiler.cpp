@@ -685,6 +685,7 @@ std::string Generator::build_report(const Compiled& out) const {
                    m_.output_size(), m_.layers.size(), m_.parameters());
   s += fmt::format("target: {} tiles x {} cores x {} MVMUs of {}x{} = {} crossbars, Q{}.{}\n", g_.tiles,
                    g_.cores_per_tile, g_.num_mvmu, X_, X_, out.crossbars_available, 15 - g_.frac_bits, g_.frac_bits);
+  for (const std::string& n : m_.notes) s += "note: " + n + "\n";
   s += "\nlayers:\n";
   for (size_t l = 0; l < m_.layers.size(); ++l) {
     const Layer& L = m_.layers[l];

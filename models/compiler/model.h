@@ -44,6 +44,9 @@ struct Model {
   std::string output_name = "y";
   unsigned input_size = 0;
   std::vector<Layer> layers;
+  // What the front end decided that the user should know (printed in the report and by
+  // `pumavp compile` on stderr), e.g. a Softmax at the output left to the host.
+  std::vector<std::string> notes;
   unsigned output_size() const { return layers.empty() ? 0 : layers.back().cols; }
   uint64_t parameters() const;
   // Throws CompileError unless the layers chain (rows of layer l+1 == cols of layer l, ...).

@@ -635,6 +635,30 @@ size_t canonicalize(Graph& g) {
   return changed;
 }
 
+// ------------------------------------------------------------------------- host_softmax
+
+std::vector<std::string> host_softmax(Graph& g) {
+  std::vector<std::string> notes;
+  std::vector<size_t> dead;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    Node& n = g.nodes[i];
+    if ((n.op != "Softmax" && n.op != "LogSoftmax") || n.inputs.empty() || n.outputs.size() != 1) continue;
+    const std::string in = n.inputs[0], out = n.outputs[0];
+    if (!g.is_graph_output(out) || g.is_graph_output(in) || !g.consumers(out).empty()) continue;
+    if (g.consumers(in).size() != 1 || g.producer(in) < 0) continue;  // the logits feed only it
+    // The producer writes the graph output directly (the image keeps the ONNX name).
+    for (std::string& o : g.nodes[size_t(g.producer(in))].outputs)
+      if (o == in) o = out;
+    g.tensor(out).shape = g.tensor(in).shape;
+    g.tensor(out).shape_known = g.tensor(in).shape_known;
+    notes.push_back(fmt::format("{} at the output ({}) is left to the host: output '{}' holds its input, the logits "
+                                "(the argmax, hence the class, is the same)", n.op, n.where(), out));
+    dead.push_back(i);
+  }
+  g.erase_nodes(dead);
+  return notes;
+}
+
 // ------------------------------------------------------------------------- check_supported
 
 namespace {
@@ -843,8 +867,11 @@ Model run_frontend(Graph& g, const ShapeCheck& check_shapes) {
   infer_shapes(g);
   canonicalize(g);
   infer_shapes(g);
+  std::vector<std::string> notes = host_softmax(g);
   check_supported(g);
-  return lower_to_model(g, check_shapes);
+  Model m = lower_to_model(g, check_shapes);
+  m.notes = std::move(notes);
+  return m;
 }
 
 }  // namespace pumavp::compiler::graph

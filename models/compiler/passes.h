@@ -6,6 +6,9 @@
 //                    Unsqueeze/Concat/Reshape chains exporters emit; Shape of a known shape)
 //   canonicalize     drops Identity and Dropout, folds BatchNormalization into the Conv/Gemm/
 //                    MatMul before it (a MatMul that receives a bias becomes a Gemm)
+//   host_softmax     a Softmax/LogSoftmax producing the graph output is left to the host (the
+//                    kernel's output, under the ONNX output name, is then its input: the
+//                    logits; the argmax, hence the classification, is the same); noted
 //   check_supported  every remaining operator and attribute is one the back end takes, else
 //                    "unsupported operator X at node Y" / "... attribute A=V of X at node Y"
 //   lower_to_model   the chain of fully connected layers the MLP back end maps (Flatten,
@@ -24,6 +27,8 @@ void infer_shapes(Graph& g);
 size_t fold_constants(Graph& g);
 // Returns the number of nodes removed or merged.
 size_t canonicalize(Graph& g);
+// Returns a note for each Softmax it left to the host (empty: none).
+std::vector<std::string> host_softmax(Graph& g);
 void check_supported(const Graph& g);
 // `check_shapes` (optional) sees the layer shapes before any weight is copied (compiler::
 // check_fits: a model too big is refused from its shapes alone).

@@ -405,3 +405,31 @@ TEST(GraphFold, HostileSizesAreErrorsNotAllocations) {
               std::string::npos);
   }
 }
+
+// A Softmax at the output is left to the host (noted); one anywhere else is unsupported.
+TEST(GraphSoftmax, AtTheOutputLeftToTheHostElsewhereUnsupported) {
+  auto model = [](bool at_output) {
+    onnx::ModelProto mp;
+    auto& g = *mp.mutable_graph();
+    set_io(g, "x", 4, "probs");
+    add_init(g, "W", {4, 3}, std::vector<double>(12, 0.25));
+    add_init(g, "W2", {3, 3}, std::vector<double>(9, 0.5));
+    add_node(g, "MatMul", "mm", {"x", "W"}, "logits");
+    if (at_output) {
+      add_node(g, "Softmax", "sm", {"logits"}, "probs");
+    } else {
+      add_node(g, "Softmax", "sm", {"logits"}, "p1");
+      add_node(g, "MatMul", "mm2", {"p1", "W2"}, "probs");
+    }
+    return serialize(mp);
+  };
+  Model m = load_onnx_model_bytes(model(true), "sm.onnx");
+  EXPECT_EQ(m.output_name, "probs");
+  ASSERT_EQ(m.layers.size(), 1u);
+  ASSERT_EQ(m.notes.size(), 1u);
+  EXPECT_NE(m.notes[0].find("Softmax at the output (node sm (Softmax)) is left to the host"), std::string::npos) << m.notes[0];
+  Compiled c = compile(m, target_from_config(small_config()));
+  EXPECT_NE(c.report.find("note: Softmax at the output"), std::string::npos);
+  EXPECT_NE(expect_error([&] { load_onnx_model_bytes(model(false), "sm2.onnx"); }).find("unsupported operator Softmax at node sm"),
+            std::string::npos);
+}
