@@ -402,7 +402,7 @@ size_t fold_constants(Graph& g) {
       bool all = !n.inputs.empty();
       for (const std::string& i : n.inputs)
         if (!i.empty() && !g.is_constant(i)) all = false;
-      if (!all) continue;
+      if (!all || n.inputs[0].empty()) continue;
       const Constant& a = g.constant(n.inputs[0]);
       auto cin = [&](size_t k) -> const Constant& { return g.constant(n.inputs.at(k)); };
       const std::string& op = n.op;
@@ -499,6 +499,75 @@ size_t fold_constants(Graph& g) {
             const auto b = a.v.begin() + (o * dim + k) * inner;
             c.v.insert(c.v.end(), b, b + inner);
           }
+        out = c;
+      } else if (op == "ConstantOfShape") {
+        // The exporters' zero initial states (LSTM h0/c0): shape from a 1-D integer constant.
+        Constant c;
+        for (double d : a.v) c.dims.push_back(to_int(d, where));
+        check_dims(c.dims, where);
+        check_fold_size(c.dims, where);
+        double fill = 0;
+        if (const Attr* v = n.attr("value")) {
+          if (v->kind != Attr::Kind::Tensor || v->t.v.size() != 1)
+            throw CompileError(where + ": value must be a one-element tensor");
+          fill = v->t.v[0];
+          c.integer = v->t.integer;
+        }
+        c.v.assign(size_t(elements(c.dims)), fill);
+        out = c;
+      } else if (op == "Expand") {
+        Shape to;
+        for (double d : cin(1).v) to.push_back(to_int(d, where));
+        check_dims(to, where);
+        check_fold_size(broadcast(a.dims, to, where), where);  // bounds `to` as well
+        Constant ones{to, std::vector<double>(size_t(elements(to)), 1.0), a.integer};
+        out = binary(a, ones, [](double x, double) { return x; }, where);
+      } else if (op == "Slice") {
+        // Opset 10+: starts, ends, [axes], [steps] as constant inputs; ONNX clamping rules.
+        const size_t rank = a.dims.size();
+        auto list = [&](size_t k) {
+          std::vector<int64_t> v;
+          for (double d : cin(k).v) v.push_back(to_int(d, where));
+          return v;
+        };
+        if (n.inputs.size() < 3) throw CompileError(where + ": needs starts and ends inputs");
+        const std::vector<int64_t> starts = list(1), ends = list(2);
+        std::vector<int64_t> axes, steps;
+        if (n.inputs.size() > 3 && !n.inputs[3].empty()) axes = list(3);
+        else for (size_t i = 0; i < starts.size(); ++i) axes.push_back(int64_t(i));
+        if (n.inputs.size() > 4 && !n.inputs[4].empty()) steps = list(4);
+        else steps.assign(starts.size(), 1);
+        if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size())
+          throw CompileError(where + ": starts, ends, axes and steps differ in length");
+        std::vector<int64_t> lo(rank, 0), step(rank, 1), cnt(a.dims.begin(), a.dims.end());
+        for (size_t k = 0; k < starts.size(); ++k) {
+          const size_t ax = size_t(norm_axis(axes[k], rank, where));
+          const int64_t dim = a.dims[ax], st = steps[k];
+          if (st == 0) throw CompileError(where + ": step 0");
+          int64_t b = starts[k] < 0 ? starts[k] + dim : starts[k];
+          int64_t e = ends[k] < 0 ? ends[k] + dim : ends[k];
+          if (st > 0) {
+            b = std::clamp<int64_t>(b, 0, dim);
+            e = std::clamp<int64_t>(e, 0, dim);
+            cnt[ax] = e > b ? (e - b + st - 1) / st : 0;
+          } else {
+            b = std::clamp<int64_t>(b, 0, dim - 1);
+            e = std::clamp<int64_t>(e, -1, dim - 1);
+            cnt[ax] = b > e ? (b - e - st - 1) / -st : 0;
+          }
+          lo[ax] = b;
+          step[ax] = st;
+        }
+        Constant c;
+        c.integer = a.integer;
+        c.dims = cnt;
+        const auto si = strides(a.dims), so = strides(c.dims);
+        c.v.resize(size_t(elements(c.dims)));
+        for (int64_t i = 0; i < int64_t(c.v.size()); ++i) {
+          int64_t src = 0;
+          for (size_t d = 0; d < rank; ++d) src += (lo[d] + ((i / so[d]) % c.dims[d]) * step[d]) * si[d];
+          c.v[size_t(i)] = a.v[size_t(src)];
+        }
         out = c;
       } else {
         continue;  // not a foldable operator: left for the back end (or its check)

@@ -433,3 +433,49 @@ TEST(GraphSoftmax, AtTheOutputLeftToTheHostElsewhereUnsupported) {
   EXPECT_NE(expect_error([&] { load_onnx_model_bytes(model(false), "sm2.onnx"); }).find("unsupported operator Softmax at node sm"),
             std::string::npos);
 }
+
+// The recurrent exporters' initial-state chains: Shape -> Gather -> Unsqueeze -> Concat ->
+// ConstantOfShape (h0 of zeros), Expand, and Slice with positive and negative steps; values
+// worked by hand from the ONNX definitions.
+TEST(GraphFold, ConstantOfShapeExpandSlice) {
+  onnx::ModelProto mp;
+  auto& g = *mp.mutable_graph();
+  set_io_shape(g, "x", {5, 1, 8}, "x");  // [seq, batch, features]
+  add_int_init(g, "one", {}, {1});
+  add_int_init(g, "axes0", {1}, {0});
+  add_int_init(g, "layers", {1}, {1});
+  add_int_init(g, "hidden", {1}, {16});
+  add_node(g, "Shape", "sh", {"x"}, "s");
+  set_int_attr(add_node(g, "Gather", "batch", {"s", "one"}, "b"), "axis", 0);
+  add_node(g, "Unsqueeze", "unsq", {"b", "axes0"}, "b1");
+  set_int_attr(add_node(g, "Concat", "cat", {"layers", "b1", "hidden"}, "h0shape"), "axis", 0);
+  add_node(g, "ConstantOfShape", "h0", {"h0shape"}, "h0v");
+  add_init(g, "col", {2, 1}, {1, 2});
+  add_int_init(g, "to", {2}, {2, 3});
+  add_node(g, "Expand", "ex", {"col", "to"}, "e");
+  std::vector<double> v12(12);
+  for (int i = 0; i < 12; ++i) v12[size_t(i)] = i;
+  add_init(g, "m", {3, 4}, v12);
+  add_int_init(g, "st", {2}, {1, 0});
+  add_int_init(g, "en", {2}, {3, -1});
+  add_int_init(g, "ax", {2}, {0, 1});
+  add_int_init(g, "sp", {2}, {1, 2});
+  add_node(g, "Slice", "sl", {"m", "st", "en", "ax", "sp"}, "sl1");
+  add_int_init(g, "st2", {1}, {-1});
+  add_int_init(g, "en2", {1}, {-5});
+  add_int_init(g, "ax2", {1}, {1});
+  add_int_init(g, "sp2", {1}, {-1});
+  add_node(g, "Slice", "rev", {"m", "st2", "en2", "ax2", "sp2"}, "sl2");
+  for (const char* o : {"h0v", "e", "sl1", "sl2"}) g.add_output()->set_name(o);
+  Graph gr = import(mp);
+  infer_shapes(gr);
+  EXPECT_EQ(fold_constants(gr), 8u);
+  EXPECT_EQ(gr.constant("h0v").dims, (Shape{1, 1, 16}));
+  EXPECT_EQ(gr.constant("h0v").v, std::vector<double>(16, 0.0));
+  EXPECT_EQ(gr.constant("e").dims, (Shape{2, 3}));
+  EXPECT_EQ(gr.constant("e").v, (std::vector<double>{1, 1, 1, 2, 2, 2}));
+  EXPECT_EQ(gr.constant("sl1").dims, (Shape{2, 2}));
+  EXPECT_EQ(gr.constant("sl1").v, (std::vector<double>{4, 6, 8, 10}));
+  EXPECT_EQ(gr.constant("sl2").dims, (Shape{3, 4}));
+  EXPECT_EQ(gr.constant("sl2").v, (std::vector<double>{3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8}));
+}
