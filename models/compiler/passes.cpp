@@ -829,7 +829,7 @@ Model lower_to_model(const Graph& g, const ShapeCheck& check_shapes) {
           if ((*s)[size_t(p)] > 1) big.push_back(p);
         }
         if (!std::is_sorted(big.begin(), big.end()))
-          throw CompileError(file + ": unsupported attribute perm=" + attr_text(*n.attr("perm")) + " of operator Transpose at node " +
+          throw CompileError(file + ": unsupported attribute perm=" + "[" + fmt::format("{}", fmt::join(perm, ",")) + "]" + " of operator Transpose at node " +
                              n.name + " (it moves data; only size-1 dimensions may be permuted)");
       }
       if (n.inputs.size() > 1 && !n.inputs[1].empty() && !g.is_constant(n.inputs[1]))
