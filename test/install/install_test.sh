@@ -18,9 +18,11 @@ for f in bin/pumavp share/pumavp/configs/small.yaml share/pumavp/configs/profile
   [ -e "$prefix/$f" ] || { echo "FAIL: $f not installed"; exit 1; }
 done
 pv=$prefix/bin/pumavp
-want="pumavp 1.0 (commit $(git -C "$src" rev-parse --short=12 HEAD)"
+# The version of the project and a commit of this repository (the one built: HEAD, unless
+# commits were made since the last build).
 got=$("$pv" --version)
-case "$got" in "$want"*) ;; *) echo "FAIL: --version '$got', want '$want...'"; exit 1 ;; esac
+[[ "$got" =~ ^pumavp\ 1\.0\ \(commit\ ([0-9a-f]{12})(-dirty)?\)$ ]] || { echo "FAIL: --version '$got'"; exit 1; }
+git -C "$src" cat-file -e "${BASH_REMATCH[1]}^{commit}" || { echo "FAIL: --version names no commit of $src"; exit 1; }
 
 # The app, copied out of the tree, configured against the prefix only.
 cp -r "$src/test/install/app" "$tmp/app"

@@ -55,7 +55,7 @@ timeout_s: 60
 
     def sweep(out, *args):
         r = subprocess.run([PUMAVP, "sweep", spec, "-o", out, *args], capture_output=True, text=True, env=env,
-                           timeout=100)
+                           timeout=30)
         if r.returncode != 0:
             fail(f"sweep {' '.join(args)} -> exit {r.returncode}\n{r.stderr}")
         return r
