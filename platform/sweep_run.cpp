@@ -301,6 +301,8 @@ PointResult run_point(const Spec& s, const Point& p, const std::string& dir, con
     r.status = "failed";
     r.error = std::string("metrics: ") + e.what();
   }
+  // A large model's image is most of a point's disk; kept for failed points only.
+  if (w.kind == Workload::Kind::Model && r.status == "ok" && !s.keep_images) fs::remove(pd + "/model.pkimg");
   return r;
 }
 

@@ -175,10 +175,10 @@ Spec parse_spec_text(const std::string& text, const std::string& name, const std
     throw SpecError(fmt::format("{}:{}:{}: YAML syntax error: {}", name, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   if (!root.IsMap()) throw SpecError(name + ": a sweep SPEC is a mapping (base, set, axes, zip, workload, ...)");
-  static const std::set<std::string> known = {"name", "base", "set", "seed", "seed_mode", "axes", "zip", "workload", "timeout_s"};
+  static const std::set<std::string> known = {"name", "base", "set", "seed", "seed_mode", "axes", "zip", "workload", "timeout_s", "keep_images"};
   for (const auto& kv : root)
     if (!known.count(kv.first.Scalar()))
-      c.fail(kv.first, kv.first.Scalar(), "unknown SPEC key (name, base, set, seed, seed_mode, axes, zip, workload, timeout_s)");
+      c.fail(kv.first, kv.first.Scalar(), "unknown SPEC key (name, base, set, seed, seed_mode, axes, zip, workload, timeout_s, keep_images)");
   Spec s;
   s.file = name;
   s.name = root["name"] ? scalar(c, root["name"], "name") : fs::path(name).stem().string();
@@ -206,6 +206,11 @@ Spec parse_spec_text(const std::string& text, const std::string& name, const std
   if (root["timeout_s"]) {
     s.timeout_s = number(c, root["timeout_s"], "timeout_s");
     if (!(s.timeout_s > 0) || s.timeout_s > 1e7) c.fail(root["timeout_s"], "timeout_s", "expected seconds above 0");
+  }
+  if (root["keep_images"]) {
+    const std::string v = scalar(c, root["keep_images"], "keep_images");
+    if (v != "true" && v != "false") c.fail(root["keep_images"], "keep_images", "expected true or false, got '" + v + "'");
+    s.keep_images = v == "true";
   }
   const YAML::Node axes = root["axes"];
   if (!axes || !axes.IsMap() || axes.size() == 0) c.fail(axes ? axes : root, "axes", "expected a mapping key.path: [values] or {from, to, step}");

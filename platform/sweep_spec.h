@@ -22,6 +22,7 @@
 //     reference: y_ref.npy               # optional: output error metrics
 //     label: 3                           # optional: accuracy (argmax == label)
 //   timeout_s: 60                        # per point (wall clock)
+//   keep_images: false                   # keep each model point's compiled image (default: only failed ones)
 // Every error is a SpecError (a ConfigError: exit code 2) naming the SPEC file:line and key.
 #pragma once
 
@@ -68,6 +69,7 @@ struct Spec {
   bool per_point_seed = true;
   Workload workload;
   double timeout_s = 600;
+  bool keep_images = false;  // keep_images: a model point's kernel image is deleted once it ran ok
   // A text that is the same exactly when two SPECs expand to the same runs (resume check).
   std::string canonical() const;
 };

@@ -163,6 +163,7 @@ TEST(SweepSpec, BadRangesAndZips) {
       {"axes:\n  host.bus_ns: [1]\nseed: -1\n", "s.yaml:3: 'seed': expected an integer"},
       {"axes: [1, 2]\n", "'axes': expected a mapping"},
       {"axes:\n  host.bus_ns: [1]\n  host.bus_ns: [2]\n", "axis given twice"},
+      {"keep_images: maybe\naxes:\n  host.bus_ns: [1]\n", "s.yaml:1: 'keep_images': expected true or false, got 'maybe'"},
   };
   for (const auto& c : cases) {
     const std::string e = error_of(c.text + kWork);

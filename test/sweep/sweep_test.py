@@ -201,6 +201,8 @@ workload:
         fail(f"32: {r['32']}")
     if r["128"]["status"] != "ok" or float(r["128"]["latency_ns"]) <= 0:
         fail(f"128: {r['128']}")
+    if os.path.exists(os.path.join(d, "fit", "points", "p0000", "model.pkimg")):
+        fail("a failed compile left an image")
     # --retry-failed runs the failed point again, and only it.
     p = sweep(m, d + "/fit", "--retry-failed", check=1)
     if "1 of 2 points already finished" not in p.stderr:
@@ -248,6 +250,11 @@ workload:
                 fail(f"lossless point {x['point']} err {x['out_err_max']} acc {x['accuracy']}")
         if x["host_ns"] or x["host_instructions"]:
             fail("a model workload has no host")
+    # An ok point's kernel image is not kept (keep_images: false), its stats are.
+    for x in r:
+        pd = os.path.join(d, "out", "points", x["point"])
+        if os.path.exists(os.path.join(pd, "model.pkimg")) or not os.path.exists(os.path.join(pd, "stats.json")):
+            fail(f"{x['point']}: image kept or stats missing")
     lossy = [float(x["out_err_max"]) for x in r if x["xbar.adc_bits"] == "4"]
     if not all(e > 0 for e in lossy):
         fail(f"4-bit ADC output exact: {lossy}")
