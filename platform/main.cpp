@@ -7,9 +7,11 @@
 #include "common/config.h"
 #include "common/output_file.h"
 #include "exit_codes.h"
+#include "pumavp_version.h"
 
 int sc_main(int argc, char* argv[]) {
   CLI::App app{"pumavp — SystemC/TLM-2.0 virtual platform of a PUMA-class IMC accelerator"};
+  app.set_version_flag("--version", "pumavp " PUMAVP_VERSION " (commit " PUMAVP_COMMIT ")");
   app.require_subcommand(1);
   pumavp::CommandContext ctx;
 #define PUMAVP_COMMAND(name) pumavp::register_cmd_##name(app, ctx);

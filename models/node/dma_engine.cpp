@@ -11,7 +11,8 @@ namespace pumavp::node {
 using namespace sc_core;
 
 DmaEngine::DmaEngine(sc_module_name name, const PlatformConfig& cfg, Stats& stats)
-    : sc_module(name), bus("bus"), cfg_(cfg), c_bytes_(stats.counter("accel.dma.bytes")) {
+    : sc_module(name), bus("bus"), cfg_(cfg), c_bytes_(stats.counter("accel.dma.bytes")),
+      c_busy_ns_(stats.counter("accel.dma.busy_ns")) {
   SC_THREAD(thread);
 }
 
@@ -112,6 +113,8 @@ void DmaEngine::thread() {
     }
     wait(delay);
     if (gen != generation_) continue;
+    // Bus time of the transfer (set-up, beats, bus latency): the DMA share of a run.
+    c_busy_ns_ += static_cast<uint64_t>((sc_time_stamp() - t_begin).to_seconds() * 1e9 + 0.5);
     if (tl_) {
       const double g = go_at_.to_seconds() * 1e9, a = t_begin.to_seconds() * 1e9;
       const uint64_t id = tl_->next_id();

@@ -69,6 +69,7 @@ class DmaEngine : public sc_core::sc_module {
   trace::Timeline* tl_ = nullptr;
   trace::Track go_track_, dma_track_;
   uint64_t& c_bytes_;
+  uint64_t& c_busy_ns_;  // accel.dma.busy_ns
   fabric::PayloadPool pool_;  // bus payloads of transfer() (the engine's and the loader's)
 };
 
