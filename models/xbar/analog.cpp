@@ -24,6 +24,57 @@ double clip_log(const std::vector<double>& c, double g) {
   const double lg = std::log(std::max(g, std::numeric_limits<double>::min()));
   return std::clamp(c[0] * lg + c[1], c[2], c[3]);
 }
+// The column sums of one slice for every step: P[t][o] = sum_i G[i][o] v[t][i]; with IR
+// drop the first-order loss sum_s C_s D_s (rows in order from the far end, row 0, to the
+// sense amplifiers after row X-1: after row s, P[t][o] is the current C_s in wire segment s
+// and D[o] the conductance above it); with read noise the variance sum_i v^2 S2[i][o].
+// Compiled for AVX-512, AVX2 and the baseline, picked at load time (identical results: no
+// reassociation, each element's sum runs in row order).
+__attribute__((target_clones("avx512f", "avx2", "default"))) void accumulate_slice(
+    const double* __restrict G, const double* __restrict S2, const double* __restrict v,
+    unsigned X, unsigned T, bool ir, bool rn, double* __restrict P, double* __restrict Lo,
+    double* __restrict V, double* __restrict D) {
+  for (unsigned i = 0; i < X; ++i) {
+    const double* __restrict row = G + std::size_t(i) * X;
+    for (unsigned t = 0; t < T; ++t) {
+      const double a = v[std::size_t(t) * X + i];
+      if (a == 0.0) continue;
+      double* __restrict Pt = P + std::size_t(t) * X;
+      for (unsigned o = 0; o < X; ++o) Pt[o] += a * row[o];
+      if (rn) {
+        const double* __restrict s2row = S2 + std::size_t(i) * X;
+        double* __restrict Vt = V + std::size_t(t) * X;
+        const double a2 = a * a;
+        for (unsigned o = 0; o < X; ++o) Vt[o] += a2 * s2row[o];
+      }
+    }
+    if (ir) {
+      for (unsigned o = 0; o < X; ++o) D[o] += row[o];
+      for (unsigned t = 0; t < T; ++t) {
+        const double* __restrict Pt = P + std::size_t(t) * X;
+        double* __restrict Lt = Lo + std::size_t(t) * X;
+        for (unsigned o = 0; o < X; ++o) Lt[o] += Pt[o] * D[o];
+      }
+    }
+  }
+}
+
+// One step's conversions: q = clamp(floor(p / step + 1/2), 0, fs), sacc += (q * step) << sh.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void adc_row(
+    const double* __restrict p, unsigned X, double inv_step, double fs, unsigned lsb_shift,
+    unsigned sh, int64_t* __restrict sacc, uint64_t& low, uint64_t& high) {
+  uint64_t lo = 0, hi = 0;
+  for (unsigned o = 0; o < X; ++o) {
+    double q = std::floor(p[o] * inv_step + 0.5);
+    lo += q < 0;
+    hi += q > fs;
+    q = std::min(std::max(q, 0.0), fs);
+    sacc[o] += (static_cast<int64_t>(q) << lsb_shift) << sh;
+  }
+  low += lo;
+  high += hi;
+}
+
 }  // namespace
 
 uint64_t array_seed(uint32_t rng_seed, unsigned tile, unsigned core, unsigned mvmu) {
@@ -52,18 +103,22 @@ uint64_t AnalogRng::next() {
 
 double AnalogRng::uniform() { return double(next() >> 11) * 0x1.0p-53; }
 
+// Marsaglia's polar method: two normals per accepted pair, no trigonometry.
 double AnalogRng::normal() {
   if (have_spare_) {
     have_spare_ = false;
     return spare_;
   }
-  const double u1 = 1.0 - uniform();  // (0, 1]
-  const double u2 = uniform();
-  const double r = std::sqrt(-2.0 * std::log(u1));
-  const double th = 6.283185307179586 * u2;  // 2 pi
-  spare_ = r * std::sin(th);
+  double u, v, r;
+  do {
+    u = 2.0 * uniform() - 1.0;
+    v = 2.0 * uniform() - 1.0;
+    r = u * u + v * v;
+  } while (r >= 1.0 || r == 0.0);
+  const double m = std::sqrt(-2.0 * std::log(r) / r);
+  spare_ = v * m;
   have_spare_ = true;
-  return r * std::cos(th);
+  return u * m;
 }
 
 AnalogArray::AnalogArray(const XbarParams& p, uint64_t seed)
@@ -227,64 +282,41 @@ void AnalogArray::product(bool transposed, const int16_t* in, const int64_t* wsu
     for (unsigned t = 0; t < T; ++t) v_[std::size_t(t) * X + i] = dac_[(u >> (t * d_)) & amax_];
   }
   const bool ir = rho_ > 0, rn = a_.read_noise;
-  const double step = double(int64_t{1} << lsb_shift_);
-  std::vector<int64_t> sacc(X, 0);  // small; X <= 256
+  const bool adc_noise = a_.adc_noise_lsb > 0;
+  const double step = double(int64_t{1} << lsb_shift_), inv_step = 1.0 / step;
+  const double adc_var = (a_.adc_noise_lsb * step) * (a_.adc_noise_lsb * step);
+  const double fs = double(full_scale_);
+  int64_t sacc[256] = {};  // X <= 256
+  double* __restrict P = P_.data();
+  double* __restrict Lo = loss_.data();
+  double* __restrict V = var_.data();
+  double* __restrict D = D_.data();
   for (unsigned k = 0; k < S_; ++k) {
-    const double* G = (transposed ? gT_ : g_).data() + std::size_t(k) * X * X;
-    const double* S2 = rn ? (transposed ? s2T_ : s2_).data() + std::size_t(k) * X * X : nullptr;
+    const double* __restrict G = (transposed ? gT_ : g_).data() + std::size_t(k) * X * X;
+    const double* __restrict S2 =
+        rn ? (transposed ? s2T_ : s2_).data() + std::size_t(k) * X * X : nullptr;
     std::fill(P_.begin(), P_.end(), 0.0);
     if (ir) {
       std::fill(loss_.begin(), loss_.end(), 0.0);
       std::fill(D_.begin(), D_.end(), 0.0);
     }
     if (rn) std::fill(var_.begin(), var_.end(), 0.0);
-    // Rows in order from the far end (row 0) to the sense amplifiers (after row X-1): after
-    // row s, P[t][o] is the current C_s in wire segment s and D[o] the conductance above it.
-    for (unsigned i = 0; i < X; ++i) {
-      const double* row = G + std::size_t(i) * X;
-      for (unsigned t = 0; t < T; ++t) {
-        const double v = v_[std::size_t(t) * X + i];
-        if (v != 0.0) {
-          double* Pt = P_.data() + std::size_t(t) * X;
-          for (unsigned o = 0; o < X; ++o) Pt[o] += v * row[o];
-          if (rn) {
-            const double* s2row = S2 + std::size_t(i) * X;
-            double* Vt = var_.data() + std::size_t(t) * X;
-            for (unsigned o = 0; o < X; ++o) Vt[o] += v * v * s2row[o];
-          }
-        }
+    accumulate_slice(G, S2, v_.data(), X, T, ir, rn, P, Lo, V, D);
+    // Analog column values, then the ADC. Read noise and ADC noise are independent normals
+    // at the ADC input: one draw of their summed variance.
+    const std::size_t n = std::size_t(T) * X;
+    if (ir)
+      for (std::size_t c = 0; c < n; ++c) P[c] -= rho_ * Lo[c];
+    if (!ideal_adc_)
+      for (std::size_t c = 0; c < n; ++c) P[c] = adc_in(P[c], step);
+    if (rn || adc_noise)
+      for (std::size_t c = 0; c < n; ++c) {
+        const double var = (rn ? V[c] : 0.0) + adc_var;
+        if (var > 0) P[c] += std::sqrt(var) * read_rng_.normal();
       }
-      if (ir) {
-        for (unsigned o = 0; o < X; ++o) D_[o] += row[o];
-        for (unsigned t = 0; t < T; ++t) {
-          const double* Pt = P_.data() + std::size_t(t) * X;
-          double* Lt = loss_.data() + std::size_t(t) * X;
-          for (unsigned o = 0; o < X; ++o) Lt[o] += Pt[o] * D_[o];
-        }
-      }
-    }
-    for (unsigned t = 0; t < T; ++t) {
-      const unsigned sh = shift_[k] + t * d_;
-      for (unsigned o = 0; o < X; ++o) {
-        double p = P_[std::size_t(t) * X + o];
-        if (ir) p -= rho_ * loss_[std::size_t(t) * X + o];
-        if (rn) p += std::sqrt(var_[std::size_t(t) * X + o]) * read_rng_.normal();
-        double x = p;
-        if (!ideal_adc_) {
-          x = adc_in(p, step);
-          if (a_.adc_noise_lsb > 0) x += a_.adc_noise_lsb * step * read_rng_.normal();
-        }
-        double q = std::floor(x / step + 0.5);
-        if (q < 0) {
-          q = 0;
-          ++ev_.adc_clipped_low;
-        } else if (q > double(full_scale_)) {
-          q = double(full_scale_);
-          ++ev_.adc_clipped_high;
-        }
-        sacc[o] += (static_cast<int64_t>(q) << lsb_shift_) << sh;
-      }
-    }
+    for (unsigned t = 0; t < T; ++t)
+      adc_row(P + std::size_t(t) * X, X, inv_step, fs, lsb_shift_, shift_[k] + t * d_, sacc,
+              ev_.adc_clipped_low, ev_.adc_clipped_high);
   }
   conversions += uint64_t{S_} * T * X;
   for (unsigned o = 0; o < X; ++o) {
