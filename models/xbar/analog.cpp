@@ -259,7 +259,8 @@ void AnalogArray::program(unsigned rows, unsigned cols, unsigned row0, unsigned 
 }
 
 // Global drift compensation: the array's read-out of an all-ones input at programming time
-// over the one at drift_time_s (aihwkit GlobalDriftCompensation, noise-free reference).
+// over the one at drift_time_s (aihwkit GlobalDriftCompensation, noise-free reference),
+// applied as a gain at the ADC input (product()).
 void AnalogArray::update_alpha() {
   alpha_ = 1.0;
   if (!a_.drift || a_.drift_compensation != DriftComp::Global) return;
@@ -307,6 +308,8 @@ void AnalogArray::product(bool transposed, const int16_t* in, const int64_t* wsu
     const std::size_t n = std::size_t(T) * X;
     if (ir)
       for (std::size_t c = 0; c < n; ++c) P[c] -= rho_ * Lo[c];
+    if (alpha_ != 1.0)  // global drift compensation: a calibrated gain at the ADC input
+      for (std::size_t c = 0; c < n; ++c) P[c] *= alpha_;
     if (!ideal_adc_)
       for (std::size_t c = 0; c < n; ++c) P[c] = adc_in(P[c], step);
     if (rn || adc_noise)
@@ -320,8 +323,7 @@ void AnalogArray::product(bool transposed, const int16_t* in, const int64_t* wsu
   }
   conversions += uint64_t{S_} * T * X;
   for (unsigned o = 0; o < X; ++o) {
-    const int64_t s = alpha_ == 1.0 ? sacc[o] : std::llround(alpha_ * double(sacc[o]));
-    acc[o] = s - (kB * wsum[o] + kB * su);
+    acc[o] = sacc[o] - (kB * wsum[o] + kB * su);
   }
 }
 

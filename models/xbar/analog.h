@@ -65,7 +65,7 @@ class AnalogArray {
   // sigma of each cell (in block row-major order, slices inner).
   void program(unsigned rows, unsigned cols, unsigned row0, unsigned col0,
                const int16_t* rowmaj);
-  // The accumulator of one product before rne/sat16: acc[o] = alpha * sum_k,t Q << (s_k + t d)
+  // The accumulator of one product before rne/sat16: acc[o] = sum_k,t Q(alpha P) << (s_k + t d)
   // - B wsum[o] - B sum(u), u = in + B. transposed = MTVM (inputs by column, outputs by row).
   // Conversions are counted into `conversions`, clamps into events().
   void product(bool transposed, const int16_t* in, const int64_t* wsum, int64_t* acc,
