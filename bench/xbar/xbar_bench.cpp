@@ -6,6 +6,8 @@
 #include <random>
 #include <vector>
 
+#include "common/config.h"
+#include "xbar/analog.h"
 #include "xbar/bit_planes.h"
 #include "xbar/crossbar.h"
 #include "xbar/lut.h"
@@ -138,6 +140,24 @@ void BM_PantherCommit(benchmark::State& st) {
   st.SetLabel(st.range(0) ? "sliced opa" : "ideal opa");
 }
 
+// The analog model (xbar.model: analog), every stage off (arg 0) or every stage on at the
+// study strengths of docs/analog.md (arg 1), shadow path off; compare with BM_GoldenMvm and
+// BM_SlicedMvm at 128 (today's ideal and sliced paths).
+void BM_AnalogMvm(benchmark::State& st) {
+  Data d(unsigned(st.range(0)));
+  std::vector<std::string> sets;
+  if (st.range(1))
+    sets = {"analog.dac_inl_lsb=0.1", "analog.prog_noise=pcm", "analog.drift=true",
+            "analog.drift_time_s=3600", "analog.drift_compensation=global", "analog.read_noise=true",
+            "analog.stuck_set_prob=0.001", "analog.stuck_reset_prob=0.001",
+            "analog.ir_r_wire_ohm=0.35", "analog.adc_offset_lsb=0.1", "analog.adc_gain_error=0.01",
+            "analog.adc_inl_lsb=0.2", "analog.adc_noise_lsb=0.1"};
+  XbarParams p = params(d.X, XbarModel::Analog);
+  p.analog = pumavp::default_config(sets).analog;
+  p.analog_seed = array_seed(1, 0, 0, 0);
+  time_product(st, d, p, false);
+}
+
 void BM_VfuMul(benchmark::State& st) {
   Data d(1024);
   std::vector<int16_t> a(1024), out(1024);
@@ -170,5 +190,6 @@ BENCHMARK(BM_SlicedMvmLossyClip)->Arg(128);
 BENCHMARK(BM_Program)->Arg(128);
 BENCHMARK(BM_PantherMvm)->Args({128, 0})->Args({128, 1});
 BENCHMARK(BM_PantherCommit)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_AnalogMvm)->Args({128, 0})->Args({128, 1})->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_VfuMul);
 BENCHMARK(BM_LutSetBuild)->Arg(16)->Unit(benchmark::kMillisecond);

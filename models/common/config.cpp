@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -168,6 +169,34 @@ Key double_key(std::string path, std::function<double&(PlatformConfig&)> ref, do
   return k;
 }
 
+// A fixed-length list of numbers, each in [lo[i], hi[i]].
+Key double_list_key(std::string path, std::function<std::vector<double>&(PlatformConfig&)> ref,
+                    std::vector<double> lo, std::vector<double> hi, std::string help) {
+  Key k;
+  k.path = path;
+  k.help = std::move(help);
+  k.apply = [path, ref, lo, hi](PlatformConfig& c, const Leaf& v) {
+    if (!v.is_list || v.list.size() != lo.size())
+      fail(v.loc, path, "expected a list of " + std::to_string(lo.size()) + " numbers");
+    std::vector<double> out;
+    for (size_t i = 0; i < v.list.size(); ++i) {
+      Leaf one{false, v.list[i], {}, v.loc};
+      const double x = parse_double(one, path);
+      if (x < lo[i] || x > hi[i])
+        fail(v.loc, path, "item " + std::to_string(i) + ": " + fmt_double(x) + " is out of range " +
+                              fmt_double(lo[i]) + ".." + fmt_double(hi[i]));
+      out.push_back(x);
+    }
+    ref(c) = out;
+  };
+  k.show = [ref](PlatformConfig& c) {
+    std::string r = "[";
+    for (size_t i = 0; i < ref(c).size(); ++i) r += (i ? ", " : "") + fmt_double(ref(c)[i]);
+    return r + "]";
+  };
+  return k;
+}
+
 Key bool_key(std::string path, std::function<bool&(PlatformConfig&)> ref, std::string help) {
   Key k;
   k.path = path;
@@ -250,7 +279,44 @@ const std::vector<Key>& schema() {
       k.push_back(a);
     }
     k.push_back(enum_key<AdcMode>("xbar.adc_mode", REF(AdcMode, xbar.adc_mode), {"clip", "scale"}, "lossy ADC rule"));
-    k.push_back(enum_key<XbarModel>("xbar.model", REF(XbarModel, xbar.model), {"ideal", "sliced"}, "MVM model"));
+    k.push_back(enum_key<XbarModel>("xbar.model", REF(XbarModel, xbar.model), {"ideal", "sliced", "analog"}, "MVM model"));
+    // --- analog non-idealities (xbar.model: analog; docs/analog.md) ---
+    {
+      const double inf = std::numeric_limits<double>::infinity();
+      using VD = std::vector<double>;
+      k.push_back(double_key("analog.g_max_us", REF(double, analog.g_max_us), 1e-6, 1e6, "top-level conductance (uS)"));
+      k.push_back(double_key("analog.dac_inl_lsb", REF(double, analog.dac_inl_lsb), 0, 1e3, "DAC INL bow (DAC LSB)"));
+      k.push_back(enum_key<ProgNoise>("analog.prog_noise", REF(ProgNoise, analog.prog_noise),
+                                      {"none", "pcm", "normal", "proportional"}, "programming-noise model"));
+      k.push_back(double_key("analog.prog_noise_scale", REF(double, analog.prog_noise_scale), 0, 1e3, "PCM sigma_prog multiplier"));
+      k.push_back(double_list_key("analog.prog_pcm_coef_us", REF(VD, analog.prog_pcm_coef_us), {-1e3, -1e3, -1e3},
+                                  {1e3, 1e3, 1e3}, "PCM sigma_prog polynomial c0, c1, c2 (uS)"));
+      k.push_back(double_key("analog.prog_pcm_ref_us", REF(double, analog.prog_pcm_ref_us), 1e-6, 1e6, "g_max of the PCM polynomial (uS)"));
+      k.push_back(double_key("analog.prog_sigma_rel", REF(double, analog.prog_sigma_rel), 0, 10, "normal/proportional sigma (fraction)"));
+      k.push_back(bool_key("analog.drift", REF(bool, analog.drift), "conductance drift"));
+      k.push_back(double_key("analog.drift_time_s", REF(double, analog.drift_time_s), 0, 1e12, "read time after programming (s)"));
+      k.push_back(double_key("analog.drift_t0_s", REF(double, analog.drift_t0_s), 1e-12, 1e12, "drift reference time t0 (s)"));
+      k.push_back(double_key("analog.drift_scale", REF(double, analog.drift_scale), 0, 1e3, "drift exponent multiplier"));
+      k.push_back(double_list_key("analog.drift_nu_mean", REF(VD, analog.drift_nu_mean), {-10, -10, 0, 0}, {10, 10, 10, 10},
+                                  "mean drift exponent clip(a ln g + b, lo, hi)"));
+      k.push_back(double_list_key("analog.drift_nu_std", REF(VD, analog.drift_nu_std), {-10, -10, 0, 0}, {10, 10, 10, 10},
+                                  "drift exponent std clip(a ln g + b, lo, hi)"));
+      k.push_back(enum_key<DriftComp>("analog.drift_compensation", REF(DriftComp, analog.drift_compensation),
+                                      {"none", "global"}, "drift compensation"));
+      k.push_back(bool_key("analog.read_noise", REF(bool, analog.read_noise), "1/f read noise"));
+      k.push_back(double_key("analog.read_noise_scale", REF(double, analog.read_noise_scale), 0, 1e3, "read-noise multiplier"));
+      k.push_back(double_list_key("analog.read_qs", REF(VD, analog.read_qs), {0, 0, 0, 1e-12}, {inf, 10, inf, 1},
+                                  "Q_s = min(k / max(g^e, floor), max): k, e, max, floor"));
+      k.push_back(double_key("analog.read_t_read_ns", REF(double, analog.read_t_read_ns), 1e-6, 1e12, "read duration t_read (ns)"));
+      k.push_back(double_key("analog.stuck_set_prob", REF(double, analog.stuck_set_prob), 0, 1, "probability a cell is stuck at the top level"));
+      k.push_back(double_key("analog.stuck_reset_prob", REF(double, analog.stuck_reset_prob), 0, 1, "probability a cell is stuck at level 0"));
+      k.push_back(double_key("analog.ir_r_wire_ohm", REF(double, analog.ir_r_wire_ohm), 0, 1e6, "column wire resistance per cell (ohm)"));
+      k.push_back(double_key("analog.adc_offset_lsb", REF(double, analog.adc_offset_lsb), -1e6, 1e6, "ADC offset (ADC LSB)"));
+      k.push_back(double_key("analog.adc_gain_error", REF(double, analog.adc_gain_error), -0.99, 10, "ADC relative gain error"));
+      k.push_back(double_key("analog.adc_inl_lsb", REF(double, analog.adc_inl_lsb), 0, 1e6, "ADC INL bow (ADC LSB)"));
+      k.push_back(double_key("analog.adc_noise_lsb", REF(double, analog.adc_noise_lsb), 0, 1e6, "ADC noise std (ADC LSB)"));
+      k.push_back(bool_key("analog.shadow", REF(bool, analog.shadow), "ideal shadow path and error stats"));
+    }
     k.push_back(uint_key("numerics.frac_bits", REF(unsigned, numerics.frac_bits), 0, 14, "fixed-point fraction bits"));
     k.push_back(uint_key("numerics.lut_bits", REF(unsigned, numerics.lut_bits), 8, 16, "LUT index bits"));
     k.push_back(u32_key("numerics.rng_seed", REF(uint32_t, numerics.rng_seed), "RNG seed"));
@@ -544,6 +610,12 @@ void validate(const PlatformConfig& c) {
         "operand space 2*N_in + RF = " + std::to_string(space) + " words exceeds 8192 (13-bit operands)");
   if (c.xbar.adc_bits)
     check(c.xbar.adc_bits >= 1, c, "xbar.adc_bits", "must be at least 1");
+  if (c.xbar.model == XbarModel::Analog) {
+    check(!c.panther.enabled, c, "xbar.model",
+          "'analog' models the PUMA array only (panther.enabled must be false)");
+    check(c.analog.stuck_set_prob + c.analog.stuck_reset_prob <= 1, c, "analog.stuck_reset_prob",
+          "analog.stuck_set_prob + analog.stuck_reset_prob must be in 0..1");
+  }
 }
 
 PlatformConfig resolve(Entries& entries) {

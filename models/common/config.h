@@ -51,7 +51,7 @@ struct CoreConfig {
 };
 
 enum class AdcMode { Clip, Scale };
-enum class XbarModel { Ideal, Sliced };
+enum class XbarModel { Ideal, Sliced, Analog };
 
 struct XbarConfig {
   unsigned size = 128;          // xbar.size: 32, 64, 128, 256
@@ -60,6 +60,39 @@ struct XbarConfig {
   unsigned adc_bits = 0;        // xbar.adc_bits; 0 = auto (lossless)
   AdcMode adc_mode = AdcMode::Clip;      // xbar.adc_mode
   XbarModel model = XbarModel::Ideal;    // xbar.model
+};
+
+// Analog non-idealities of the PUMA array (xbar.model: analog; docs/analog.md). Every value
+// comes from the `analog:` block of configs/profiles/puma.yaml (no initialiser of its own).
+enum class ProgNoise { None, Pcm, Normal, Proportional };
+enum class DriftComp { None, Global };
+struct AnalogConfig {
+  double g_max_us{};                      // analog.g_max_us: conductance of the top cell level
+  double dac_inl_lsb{};                   // analog.dac_inl_lsb: DAC INL bow (DAC LSB)
+  ProgNoise prog_noise = ProgNoise::None; // analog.prog_noise
+  double prog_noise_scale{};              // analog.prog_noise_scale: multiplies sigma_prog
+  std::vector<double> prog_pcm_coef_us;   // analog.prog_pcm_coef_us: c0, c1, c2 (uS)
+  double prog_pcm_ref_us{};               // analog.prog_pcm_ref_us: g_max the c's refer to
+  double prog_sigma_rel{};                // analog.prog_sigma_rel: normal (of g_max) / proportional (of g)
+  bool drift = false;                     // analog.drift
+  double drift_time_s{};                  // analog.drift_time_s: read time after programming
+  double drift_t0_s{};                    // analog.drift_t0_s
+  double drift_scale{};                   // analog.drift_scale: multiplies nu
+  std::vector<double> drift_nu_mean;      // analog.drift_nu_mean: a, b, lo, hi of clip(a ln g + b)
+  std::vector<double> drift_nu_std;       // analog.drift_nu_std: same form
+  DriftComp drift_compensation = DriftComp::None;  // analog.drift_compensation
+  bool read_noise = false;                // analog.read_noise
+  double read_noise_scale{};              // analog.read_noise_scale
+  std::vector<double> read_qs;            // analog.read_qs: k, e, max, floor of min(k/max(g^e,floor),max)
+  double read_t_read_ns{};                // analog.read_t_read_ns
+  double stuck_set_prob{};                // analog.stuck_set_prob: cell stuck at the top level
+  double stuck_reset_prob{};              // analog.stuck_reset_prob: cell stuck at level 0
+  double ir_r_wire_ohm{};                 // analog.ir_r_wire_ohm: column wire per cell (0 = off)
+  double adc_offset_lsb{};                // analog.adc_offset_lsb
+  double adc_gain_error{};                // analog.adc_gain_error: relative
+  double adc_inl_lsb{};                   // analog.adc_inl_lsb: ADC INL bow (ADC LSB)
+  double adc_noise_lsb{};                 // analog.adc_noise_lsb: std per conversion (ADC LSB)
+  bool shadow = false;                    // analog.shadow: ideal shadow path, error stats
 };
 
 struct NumericsConfig {
@@ -176,6 +209,7 @@ struct PlatformConfig {
   TileConfig tile;
   CoreConfig core;
   XbarConfig xbar;
+  AnalogConfig analog;
   NumericsConfig numerics;
   NocConfig noc;
   PantherConfig panther;

@@ -1,10 +1,12 @@
 #include "core/core_exec.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 
+#include "xbar/analog.h"
 #include "xbar/sfu.h"
 #include "xbar/vfu.h"
 
@@ -53,6 +55,16 @@ CoreExec::CoreExec(const PlatformConfig& cfg, unsigned tile, unsigned core, Stat
   panther_ = cfg.panther.enabled;
   xp_ = xbar::xbar_params(geo_, cfg);
   xbar::validate(xp_);  // fail at construction, not at the first product
+  if (cfg.xbar.model == XbarModel::Analog) {
+    st_.analog_adc_clipped_low = &stats.counter(prefix + ".analog_adc_clipped_low");
+    st_.analog_stuck_cells = &stats.counter(prefix + ".analog_stuck_cells");
+    if (cfg.analog.shadow) {
+      st_.analog_shadow_outputs = &stats.counter(prefix + ".analog_shadow_outputs");
+      st_.analog_err_sq = &stats.counter(prefix + ".analog_err_sq_lsb2");
+      st_.analog_err_max = &stats.counter(prefix + ".analog_err_max_lsb");
+      st_.analog_rmse = &stats.value(prefix + ".analog_rmse_lsb");
+    }
+  }
   arrays_.resize(M_);
   const EnergyConfig& e = cfg.e;
   e_fetch_ = e.core_fetch;
@@ -399,6 +411,21 @@ void CoreExec::finish_run() {
   st_.adc_clipped += ev.adc_clipped;
   st_.out_saturations += ev.out_saturations;
   st_.weight_clamps += ev.weight_clamps;
+  if (st_.analog_adc_clipped_low) {
+    *st_.analog_adc_clipped_low += ev.adc_clipped_low;
+    *st_.analog_stuck_cells = ev.stuck_cells;
+  }
+  if (st_.analog_shadow_outputs) {
+    *st_.analog_shadow_outputs += ev.shadow_outputs;
+    *st_.analog_err_sq += ev.shadow_err_sq;
+    *st_.analog_err_max = std::max(*st_.analog_err_max, ev.shadow_err_max);
+    if (*st_.analog_shadow_outputs)
+      *st_.analog_rmse = std::sqrt(double(*st_.analog_err_sq) / double(*st_.analog_shadow_outputs));
+  }
+}
+
+uint64_t CoreExec::analog_seed(unsigned m) const {
+  return xbar::array_seed(cfg_.numerics.rng_seed, tile_, core_, m);
 }
 
 void CoreExec::finish_mem() {

@@ -73,6 +73,15 @@ struct CoreStats {
   uint64_t& adc_clipped;
   uint64_t& out_saturations;
   uint64_t& weight_clamps;
+  // Analog model only (xbar.model: analog; null otherwise, so other configs report the
+  // same keys as before): clamps at 0, stuck cells of the built arrays, and the ideal
+  // shadow path's outputs compared, sum of squared errors, largest error, RMSE (LSB).
+  uint64_t* analog_adc_clipped_low = nullptr;
+  uint64_t* analog_stuck_cells = nullptr;
+  uint64_t* analog_shadow_outputs = nullptr;
+  uint64_t* analog_err_sq = nullptr;
+  uint64_t* analog_err_max = nullptr;
+  double* analog_rmse = nullptr;
   uint64_t* per_opcode[64];  // instr_<mnemonic>
 };
 
@@ -140,6 +149,8 @@ class CoreExec {
   StepResult exec_mcu(const isa::CoreInstr& in);
   uint64_t commit_panther();  // at halt: cycles of the commit (MCUs in parallel)
   void charge_crs(unsigned mcus);
+  // Seed of MVMU m's analog streams: numerics.rng_seed and (tile, core, m).
+  uint64_t analog_seed(unsigned m) const;
 
   const PlatformConfig& cfg_;
   Geometry geo_;
@@ -154,7 +165,11 @@ class CoreExec {
   xbar::XbarParams xp_;
   std::vector<std::unique_ptr<xbar::MvmArray>> arrays_;
   xbar::MvmArray& array(unsigned m) {
-    if (!arrays_[m]) arrays_[m] = xbar::make_array(xp_);
+    if (!arrays_[m]) {
+      xbar::XbarParams p = xp_;
+      p.analog_seed = analog_seed(m);
+      arrays_[m] = xbar::make_array(p);
+    }
     return *arrays_[m];
   }
   std::vector<int16_t> a_;

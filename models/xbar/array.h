@@ -30,6 +30,12 @@ struct ArrayEvents {
   uint64_t adc_clipped = 0;      // sliced model: conversions clamped at full scale
   uint64_t out_saturations = 0;  // output words clamped by sat16
   uint64_t weight_clamps = 0;    // PANTHER: OPA (ideal cells / sliced digits) and CRS clamps
+  // Analog model (xbar.model: analog) only.
+  uint64_t adc_clipped_low = 0;  // conversions clamped at 0 (also counted in adc_clipped)
+  uint64_t stuck_cells = 0;      // stuck-at cells of the array (a state, not an event)
+  uint64_t shadow_outputs = 0;   // ideal shadow path (analog.shadow): outputs compared,
+  uint64_t shadow_err_sq = 0;    //   sum of squared errors (output LSB^2),
+  uint64_t shadow_err_max = 0;   //   largest absolute error (output LSB)
 };
 
 class MvmArray {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "xbar/analog.h"
 #include "xbar/bit_planes.h"
 
 namespace pumavp::xbar {
@@ -21,6 +22,10 @@ Crossbar::Crossbar(const XbarParams& p) : MvmArray(p) {
   rw_.assign(X_, 0);
   acc_.assign(X_, 0);
   split_.assign(2 * std::size_t(X_), 0);
+  if (p_.model == XbarModel::Analog) {
+    analog_ = std::make_unique<AnalogArray>(p_, p_.analog_seed);
+    shadow_.assign(X_, 0);
+  }
 }
 
 Crossbar::~Crossbar() = default;
@@ -33,6 +38,7 @@ void Crossbar::clear() {
   std::fill(cw_.begin(), cw_.end(), 0);
   std::fill(rw_.begin(), rw_.end(), 0);
   planes_dirty_ = true;
+  if (analog_) analog_->program(X_, X_, 0, 0, rowmaj_.data());
 }
 
 void Crossbar::program(const int16_t* w, unsigned rows, unsigned cols, unsigned row0,
@@ -50,6 +56,7 @@ void Crossbar::program(const int16_t* w, unsigned rows, unsigned cols, unsigned 
       rowmaj_[std::size_t(i) * X_ + j] = v;
     }
   planes_dirty_ = true;
+  if (analog_) analog_->program(rows, cols, row0, col0, rowmaj_.data());
 }
 
 void Crossbar::set_weight(unsigned i, unsigned j, int16_t w) { program(&w, 1, 1, i, j); }
@@ -69,6 +76,11 @@ void Crossbar::finish_run(ArrayEvents& ev) {
   ev.adc_conversions += cnt_.adc_conversions;
   ev.adc_clipped += cnt_.adc_clipped;
   ev.out_saturations += cnt_.out_saturations;
+  ev.adc_clipped_low += cnt_.adc_clipped_low;
+  ev.shadow_outputs += cnt_.shadow_outputs;
+  ev.shadow_err_sq += cnt_.shadow_err_sq;
+  ev.shadow_err_max = std::max(ev.shadow_err_max, cnt_.shadow_err_max);
+  if (analog_) ev.stuck_cells += analog_->stuck_set_cells() + analog_->stuck_reset_cells();
   reset_counters();
 }
 
@@ -117,6 +129,30 @@ static void golden(const int16_t* W, const int16_t* x, unsigned X, int16_t* spli
 // MVM (transposed = false) or MTVM, golden or bit-sliced: the layouts and sums swap roles.
 void Crossbar::product(bool transposed, bool bit_sliced, const int16_t* in, int16_t* out,
                        Flags& flags) {
+  if (bit_sliced && analog_) {
+    analog_->product(transposed, in, transposed ? rw_.data() : cw_.data(), acc_.data(),
+                     cnt_.adc_conversions);
+    const AnalogEvents& ae = analog_->events();
+    cnt_.adc_clipped += ae.adc_clipped_low + ae.adc_clipped_high;
+    cnt_.adc_clipped_low += ae.adc_clipped_low;
+    analog_->reset_events();
+    ++(transposed ? cnt_.mtvm : cnt_.mvm);
+    finish(acc_.data(), out, flags);
+    if (p_.analog.shadow) {  // ideal shadow path: the golden product, error stats only
+      Flags f;
+      uint64_t sat = 0;
+      golden(transposed ? rowmaj_.data() : colmaj_.data(), in, X_, split_.data(), acc_.data());
+      finish_product(acc_.data(), X_, p_.frac_bits, shadow_.data(), f, sat);
+      for (unsigned o = 0; o < X_; ++o) {
+        const int64_t e = int64_t{out[o]} - shadow_[o];
+        const uint64_t ae2 = static_cast<uint64_t>(e < 0 ? -e : e);
+        cnt_.shadow_err_sq += ae2 * ae2;
+        cnt_.shadow_err_max = std::max(cnt_.shadow_err_max, ae2);
+      }
+      cnt_.shadow_outputs += X_;
+    }
+    return;
+  }
   if (bit_sliced) {
     ensure_planes();
     // Cells hold W + B, so the cell offset is B as well (isa.md §2.9 step 6).

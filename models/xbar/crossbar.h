@@ -9,7 +9,8 @@
 // mvm()/mtvm() use the model of the params: `ideal` evaluates §2.8 directly (the hot path,
 // int16 column-major weights, vectorised), `sliced` evaluates §2.9 steps 1-7 (offset-binary
 // cells as bit planes, per-slice/per-step column sums by AND+popcount, ADC, shift-and-add,
-// correction). A lossy ADC (adc_bits below lossless) forces `sliced`. With a lossless ADC
+// correction), `analog` evaluates §2.9 on conductances with the analog stages (AnalogArray,
+// xbar/analog.h). A lossy ADC (adc_bits below lossless) forces `sliced`. With a lossless ADC
 // both give identical results. mvm_ideal()/mvm_sliced() force one model (tests, benches).
 // Bit planes are (re)built lazily on the first sliced product after programming.
 #pragma once
@@ -26,6 +27,7 @@
 namespace pumavp::xbar {
 
 class BitPlanes;
+class AnalogArray;
 
 // Event counts of one array; the owner maps them to stats.
 struct XbarCounters {
@@ -34,6 +36,12 @@ struct XbarCounters {
   uint64_t out_saturations = 0;  // output words clamped by sat16 (each also sets SAT)
   uint64_t adc_conversions = 0;  // sliced model only: ADC conversions (S * T * X per product)
   uint64_t adc_clipped = 0;      // sliced model only: conversions clamped at ADC full scale
+  // Analog model only (the ideal shadow path when analog.shadow): outputs compared, sum of
+  // squared and largest absolute error against the golden product (output LSBs).
+  uint64_t adc_clipped_low = 0;  // analog: conversions clamped at 0 (also in adc_clipped)
+  uint64_t shadow_outputs = 0;
+  uint64_t shadow_err_sq = 0;
+  uint64_t shadow_err_max = 0;
 };
 
 class Crossbar final : public MvmArray {
@@ -67,6 +75,9 @@ class Crossbar final : public MvmArray {
   void mtvm_ideal(const int16_t* d, int16_t* z, Flags& flags) override;
   void mtvm_sliced(const int16_t* d, int16_t* z, Flags& flags) override;
 
+  // The analog stages (model analog), else null.
+  const AnalogArray* analog() const { return analog_.get(); }
+
   const XbarCounters& counters() const { return cnt_; }
   void reset_counters() { cnt_ = XbarCounters{}; }
   void finish_run(ArrayEvents& ev) override;
@@ -80,6 +91,8 @@ class Crossbar final : public MvmArray {
   std::vector<int16_t> rowmaj_;  // W[i][j] at i*X + j
   bool planes_dirty_ = true;
   std::unique_ptr<BitPlanes> planes_;
+  std::unique_ptr<AnalogArray> analog_;
+  std::vector<int16_t> shadow_;  // scratch: golden output of the shadow path
   std::vector<int64_t> acc_;     // scratch
   std::vector<int16_t> split_;   // scratch: hi/lo input halves
   XbarCounters cnt_;

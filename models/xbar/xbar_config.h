@@ -15,7 +15,7 @@ namespace pumavp::xbar {
 
 using pumavp::AdcMode;    // Clip, Scale        (xbar.adc_mode)
 using pumavp::OpaModel;   // Ideal, Sliced      (panther.opa_model)
-using pumavp::XbarModel;  // Ideal, Sliced      (xbar.model)
+using pumavp::XbarModel;  // Ideal, Sliced, Analog (xbar.model)
 
 using pumavp::lossless_adc_bits;  // ceil(log2(X (2^b - 1)(2^d - 1) + 1)), common/geometry.h
 
@@ -26,6 +26,10 @@ struct XbarParams {
   unsigned adc_bits = 0;                // a (xbar.adc_bits); 0 = auto = lossless
   AdcMode adc_mode = AdcMode::Clip;     // xbar.adc_mode, used only below lossless
   XbarModel model = XbarModel::Ideal;   // xbar.model; a lossy ADC forces Sliced
+  // Analog model (model == Analog, PUMA arrays only; xbar/analog.h, docs/analog.md): the
+  // `analog.*` keys and the array's seed (array_seed(numerics.rng_seed, tile, core, mvmu)).
+  AnalogConfig analog;
+  uint64_t analog_seed = 0;
   unsigned frac_bits = 12;              // f (numerics.frac_bits)
   unsigned lut_bits = 16;               // L (numerics.lut_bits)
   // PANTHER (isa.md §7)
@@ -43,7 +47,10 @@ struct XbarParams {
   unsigned adc_width() const { return adc_bits ? adc_bits : lossless_bits(); }
   bool adc_lossless() const { return adc_width() >= lossless_bits(); }
   // Whether the PUMA array evaluates §2.9 (model sliced, or forced by a lossy ADC).
-  bool puma_sliced() const { return model == XbarModel::Sliced || !adc_lossless(); }
+  // The analog model is a bit-sliced one.
+  bool puma_sliced() const {
+    return model == XbarModel::Sliced || model == XbarModel::Analog || !adc_lossless();
+  }
 };
 
 // Throws std::invalid_argument naming the field if a value is outside what the numerics
@@ -61,6 +68,7 @@ inline XbarParams xbar_params(const Geometry& g, const PlatformConfig& c) {
   p.adc_bits = g.adc_bits;
   p.adc_mode = c.xbar.adc_mode;
   p.model = c.xbar.model;
+  p.analog = c.analog;
   p.frac_bits = g.frac_bits;
   p.lut_bits = c.numerics.lut_bits;
   p.panther = g.panther;

@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "sim_harness.h"
+#include "xbar/analog.h"
+#include "xbar/crossbar.h"
 
 using pumavp::testing::golden_rne_sat;
 using pumavp::testing::Sim;
@@ -594,4 +596,123 @@ TEST(Core, PortContentionCountsStalls) {
   EXPECT_EQ(stalls, 4u * s.cfg.lat.mem_access);
   // 2 (fetch+decode) + 1 (set) + 8 accesses x 2 + 1 + 1 (halt)
   EXPECT_DOUBLE_EQ(s.run_ns(), 2 + 1 + 8 * s.cfg.lat.mem_access + 1 + 1);
+}
+
+// xbar.model: analog in a kernel run: the core's MVMU 0 holds an analog array seeded from
+// numerics.rng_seed and its identity (tile 0, core 0, MVMU 0), so a standalone Crossbar
+// with that seed, cleared and programmed as the loader does, gives the same outputs; the
+// ideal shadow path's error stats and the stuck cells reach the stats.
+TEST(Core, AnalogModelRunsOnTheCoreWithShadowStats) {
+  const std::vector<std::string> sets = {
+      "tile.cores=1", "node.tiles=1", "xbar.model=analog", "numerics.rng_seed=77",
+      "analog.prog_noise=normal", "analog.prog_sigma_rel=1e-5", "analog.stuck_set_prob=2e-4",
+      "analog.stuck_reset_prob=2e-4", "analog.shadow=true"};
+  Sim s(sets);
+  const unsigned X = s.cfg.xbar.size, f = s.cfg.numerics.frac_bits;
+  std::mt19937 rng(4242);
+  std::uniform_int_distribution<int> d(-2048, 2047);
+  std::vector<int16_t> w(X * X), x(X);
+  for (auto& v : w) v = static_cast<int16_t>(d(rng));
+  for (auto& v : x) v = static_cast<int16_t>(d(rng));
+  s.load(dense_program(w, X));
+  s.host_write(0, 0, x);
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
+  const auto y = s.host_read(0, 1024, X);
+
+  pumavp::xbar::XbarParams p = pumavp::xbar::xbar_params(s.cfg);
+  p.analog_seed = pumavp::xbar::array_seed(77, 0, 0, 0);
+  pumavp::xbar::Crossbar ref(p);
+  ref.clear();
+  ref.program(w.data(), X, X);
+  std::vector<int16_t> ya(X), yi(X);
+  pumavp::xbar::Flags fl;
+  ref.mvm(x.data(), ya.data(), fl);
+  ref.mvm_ideal(x.data(), yi.data(), fl);
+  uint64_t sq = 0, mx = 0, differ = 0;
+  for (unsigned j = 0; j < X; ++j) {
+    ASSERT_EQ(y[j], ya[j] < 0 ? 0 : ya[j]) << "column " << j;
+    int64_t acc = 0;
+    for (unsigned i = 0; i < X; ++i) acc += int64_t{w[i * X + j]} * x[i];
+    ASSERT_EQ(yi[j], golden_rne_sat(acc, f));
+    const uint64_t e = std::abs(int(ya[j]) - int(yi[j]));
+    sq += e * e;
+    mx = std::max(mx, e);
+    differ += e != 0;
+  }
+  EXPECT_GT(differ, 0u);  // the noise is visible
+  const std::string c = "node.tile0.core0.";
+  EXPECT_EQ(s.stats.counter_value(c + "analog_shadow_outputs"), X);
+  EXPECT_EQ(s.stats.counter_value(c + "analog_err_sq_lsb2"), sq);
+  EXPECT_EQ(s.stats.counter_value(c + "analog_err_max_lsb"), mx);
+  EXPECT_DOUBLE_EQ(s.stats.values().at(c + "analog_rmse_lsb"), std::sqrt(double(sq) / X));
+  const auto* an = ref.analog();
+  EXPECT_EQ(s.stats.counter_value(c + "analog_stuck_cells"),
+            an->stuck_set_cells() + an->stuck_reset_cells());
+  EXPECT_GT(an->stuck_set_cells() + an->stuck_reset_cells(), 0u);
+  EXPECT_EQ(s.stats.counter_value(c + "adc_conversions"), 8u * 16u * X);
+
+}
+
+// Without xbar.model: analog the stats have no analog keys (the report is unchanged).
+TEST(Core, IdealModelReportsNoAnalogKeys) {
+  Sim s({"tile.cores=1", "node.tiles=1"});
+  const unsigned X = s.cfg.xbar.size;
+  std::vector<int16_t> w(X * X, 7), x(X, 9);
+  s.load(dense_program(w, X));
+  s.host_write(0, 0, x);
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done);
+  EXPECT_EQ(s.stats.counter_value("node.tile0.core0.mvm"), 1u);
+  for (const auto& [k, v] : s.stats.counters()) EXPECT_EQ(k.find("analog_"), std::string::npos) << k;
+  for (const auto& [k, v] : s.stats.values()) EXPECT_EQ(k.find("analog_"), std::string::npos) << k;
+}
+
+// Every array draws from its own stream, seeded by its identity alone: two cores run the
+// same layer on MVMU 0 (core 1 also programs and uses MVMU 1); each output equals a
+// standalone Crossbar seeded with array_seed(rng_seed, tile, core, 0), and the two differ.
+TEST(Core, AnalogStreamsArePerArray) {
+  Sim s({"tile.cores=2", "node.tiles=1", "xbar.model=analog", "analog.prog_noise=normal",
+         "analog.prog_sigma_rel=1e-5", "analog.stuck_reset_prob=5e-4", "numerics.rng_seed=5"});
+  const unsigned X = s.cfg.xbar.size;
+  std::mt19937 rng(99);
+  std::uniform_int_distribution<int> d(-1024, 1023);
+  std::vector<int16_t> w(X * X), x(X);
+  for (auto& v : w) v = static_cast<int16_t>(d(rng));
+  for (auto& v : x) v = static_cast<int16_t>(d(rng));
+  std::ostringstream p;
+  p << ".tensor x0 in 0 0 " << X << "\n.tensor x1 in 0 256 " << X << "\n.tensor x2 in 0 512 " << X
+    << "\n";
+  for (unsigned c = 0; c < 2; ++c)
+    for (unsigned m = 0; m <= c; ++m) {
+      p << ".xbar 0 " << c << " " << m << " rows=" << X << " cols=" << X << "\n";
+      for (unsigned i = 0; i < X; ++i)
+        for (unsigned j = 0; j < X; ++j) p << w[i * X + j] << (j + 1 < X ? " " : "\n");
+      p << ".end\n";
+    }
+  for (unsigned c = 0; c < 2; ++c) {
+    p << ".core 0 " << c << "\n  set rf.0, " << 256 * c << "\n  set rf.1, " << 1024 + 256 * c
+      << "\n  load in0.0, rf.0, width=16, vec=8\n";
+    if (c) p << "  set rf.2, 512\n  load in1.0, rf.2, width=16, vec=8\n  mvm mask=0b11\n";
+    else p << "  mvm mask=0b01\n";
+    p << "  alu.relu rf.8, out0.0, vec=128\n  store rf.1, rf.8, count=1, width=16, vec=8\n  halt\n";
+  }
+  s.load(p.str());
+  s.host_write(0, 0, x);
+  s.host_write(0, 256, x);
+  s.host_write(0, 512, x);
+  ASSERT_EQ(s.run(), fabric::RunStatus::Done) << s.mon->error().message;
+  std::vector<std::vector<int16_t>> got;
+  for (unsigned c = 0; c < 2; ++c) {
+    const auto y = s.host_read(0, 1024 + 256 * c, X);
+    pumavp::xbar::XbarParams xp = pumavp::xbar::xbar_params(s.cfg);
+    xp.analog_seed = pumavp::xbar::array_seed(5, 0, c, 0);
+    pumavp::xbar::Crossbar ref(xp);
+    ref.clear();
+    ref.program(w.data(), X, X);
+    std::vector<int16_t> ya(X);
+    pumavp::xbar::Flags fl;
+    ref.mvm(x.data(), ya.data(), fl);
+    for (unsigned j = 0; j < X; ++j) ASSERT_EQ(y[j], ya[j] < 0 ? 0 : ya[j]) << "core " << c << " column " << j;
+    got.push_back(y);
+  }
+  EXPECT_NE(got[0], got[1]);
 }
