@@ -77,6 +77,14 @@ struct CompileOptions {
 
 Compiled compile(const Model& m, const Target& t, const CompileOptions& opt = {});
 
+// Compiles an ONNX model (the bytes of a .onnx file; `name` names it in errors): the graph
+// front end (compiler/passes.h), then the MLP back end for a chain of fully connected layers
+// or the graph back end for anything else (docs/decisions-compiler.md). The image's tensors
+// carry the ONNX graph's input and output names, their words in ONNX element order.
+Compiled compile_onnx(const std::string& bytes, const std::string& name, const Target& t,
+                      const CompileOptions& opt = {});
+Compiled compile_onnx_file(const std::string& path, const Target& t, const CompileOptions& opt = {});
+
 // One line per layer whose weights or bias saturated when quantised (values outside the
 // Q format's range were clamped), naming the layer, the counts and the range; empty when
 // nothing saturated. `pumavp compile` prints them on stderr whether or not --report is given.

@@ -930,13 +930,17 @@ Model lower_to_model(const Graph& g, const ShapeCheck& check_shapes) {
   return m;
 }
 
-Model run_frontend(Graph& g, const ShapeCheck& check_shapes) {
+std::vector<std::string> prepare(Graph& g) {
   infer_shapes(g);
   fold_constants(g);
   infer_shapes(g);
   canonicalize(g);
   infer_shapes(g);
-  std::vector<std::string> notes = host_softmax(g);
+  return host_softmax(g);
+}
+
+Model run_frontend(Graph& g, const ShapeCheck& check_shapes) {
+  std::vector<std::string> notes = prepare(g);
   check_supported(g);
   Model m = lower_to_model(g, check_shapes);
   m.notes = std::move(notes);

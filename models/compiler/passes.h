@@ -34,6 +34,10 @@ void check_supported(const Graph& g);
 // check_fits: a model too big is refused from its shapes alone).
 Model lower_to_model(const Graph& g, const ShapeCheck& check_shapes = {});
 
+// The graph-to-graph passes every back end starts from: shapes, folding, canonicalisation,
+// host softmax (returns its notes). A CPU reference of the quantised graph evaluates the
+// graph as prepare() leaves it.
+std::vector<std::string> prepare(Graph& g);
 Model run_frontend(Graph& g, const ShapeCheck& check_shapes = {});
 
 // Broadcast of two shapes by the ONNX (numpy) rule; throws with `where` when incompatible.
