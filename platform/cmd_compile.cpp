@@ -28,14 +28,20 @@ int run_compile(const CompileCliOptions& o) {
   compiler::Compiled c;
   try {
     const compiler::Target target = compiler::target_from_config(cfg);
-    // The fit check runs on the shapes, before any weight is generated or read.
-    compiler::Model m = compiler::load_model(o.model, [&](const compiler::Model& shapes) { compiler::check_fits(shapes, target); });
     compiler::CompileOptions co;
     co.emit_asm = !o.emit_asm.empty();
-    c = compiler::compile(m, target, co);
-    for (const std::string& n : m.notes) std::cerr << "pumavp compile: note: " << n << "\n";
-    for (const std::string& w : compiler::quantisation_warnings(m, c, target.geometry.frac_bits))
-      std::cerr << "pumavp compile: warning: " << w << "\n";
+    const bool onnx = o.model.size() >= 5 && o.model.compare(o.model.size() - 5, 5, ".onnx") == 0;
+    if (onnx) {
+      c = compiler::compile_onnx_file(o.model, target, co);
+    } else {
+      // The fit check runs on the shapes, before any weight is generated or read.
+      compiler::Model m = compiler::load_model(o.model, [&](const compiler::Model& shapes) { compiler::check_fits(shapes, target); });
+      c = compiler::compile(m, target, co);
+      c.notes = m.notes;
+      c.warnings = compiler::quantisation_warnings(m, c, target.geometry.frac_bits);
+    }
+    for (const std::string& n : c.notes) std::cerr << "pumavp compile: note: " << n << "\n";
+    for (const std::string& w : c.warnings) std::cerr << "pumavp compile: warning: " << w << "\n";
   } catch (const compiler::CompileError& e) {
     std::cerr << "pumavp compile: error: " << e.what() << "\n";
     return exit_code::kFailure;

@@ -34,6 +34,7 @@
 
 #include "common/config.h"
 #include "common/fixed_convert.h"
+#include "compiler/emitter.h"
 #include "isa/encoding.h"
 
 namespace pumavp::compiler {
@@ -120,18 +121,6 @@ std::vector<std::string> quantisation_warnings(const Model& m, const Compiled& c
 
 namespace {
 
-struct Ev {
-  uint64_t seq;
-  bool tile;            // tile instruction?
-  CoreInstr c;
-  TileInstr t;
-  std::string comment;
-};
-
-struct Unit {
-  std::vector<Ev> evs;
-};
-
 // A vector of `len` words produced once and consumed by core loads on one or more tiles.
 struct Value {
   std::string name;
@@ -151,77 +140,11 @@ struct Value {
 
 class Generator {
  public:
-  Generator(const Model& m, const Target& t, const CompileOptions& o) : m_(m), t_(t), opt_(o), g_(t.geometry) {}
+  Generator(const Model& m, const Target& t, const CompileOptions& o)
+      : m_(m), t_(t), opt_(o), g_(t.geometry), e_(t.geometry, t.fifo_depth) {}
   Compiled run();
 
  private:
-  // resources
-  uint32_t alloc(unsigned tile, unsigned len, const std::string& what) {
-    uint32_t& top = mem_top_[tile];
-    uint32_t a = top;
-    if (uint64_t(top) + len > g_.shared_mem_words)
-      throw CompileError(fmt::format("tile {} shared memory overflow: {} needs {} words at {}, the tile has {}", tile,
-                                     what, len, top, g_.shared_mem_words));
-    top += len;
-    return a;
-  }
-  // FIFO ids (docs/decisions-compiler.md, "Forward relay"): every inter-tile packet a tile
-  // receives comes from the previous tile and goes to FIFO 0; a tile's packets to itself use
-  // FIFO 1.
-  static constexpr uint8_t kRelayFifo = 0, kSelfFifo = 1;
-  uint8_t fifo(unsigned src, unsigned dst) {
-    if (src != dst) return kRelayFifo;
-    if (g_.num_fifos < 2)
-      throw CompileError("the mapping needs 2 receive FIFOs per tile (relay and own-tile copies); tile.num_fifos is 1");
-    return kSelfFifo;
-  }
-  Unit& core_unit(unsigned tile, unsigned core) { return units_[{tile, core}]; }
-  Unit& tile_unit(unsigned tile) { return units_[{tile, isa::kTileUnit}]; }
-  void core_ev(unsigned tile, unsigned core, const CoreInstr& in, std::string comment = "") {
-    Ev e{seq_++, false, in, {}, std::move(comment)};
-    core_unit(tile, core).evs.push_back(std::move(e));
-  }
-  void tile_ev(unsigned tile, const TileInstr& in, std::string comment = "") {
-    Ev e{seq_++, true, {}, in, std::move(comment)};
-    tile_unit(tile).evs.push_back(std::move(e));
-  }
-  // instruction helpers
-  uint16_t rf(unsigned i) const { return uint16_t(g_.rf_addr(i)); }
-  void emit_set(unsigned tile, unsigned core, uint16_t dest, uint16_t imm, const std::string& cm = "") {
-    CoreInstr in;
-    in.opcode = Opcode::Set;
-    in.dest = dest;
-    in.imm = imm;
-    core_ev(tile, core, in, cm);
-  }
-  // load/store of len words at shared-memory address addr <-> operand address opnd.
-  void emit_mem(bool store, unsigned tile, unsigned core, uint16_t opnd, uint32_t addr, unsigned len, unsigned count,
-                const std::string& cm);
-  void emit_alu(unsigned tile, unsigned core, isa::AluOp op, uint16_t dest, uint16_t s1, uint16_t s2, unsigned vec,
-                const std::string& cm = "") {
-    CoreInstr in;
-    in.opcode = Opcode::Alu;
-    in.op = uint8_t(op);
-    in.dest = dest;
-    in.src1 = s1;
-    in.src2 = s2;
-    in.vec = uint16_t(vec);
-    core_ev(tile, core, in, cm);
-  }
-  // send/receive pairs moving len words from (src, saddr) to (dst, daddr), count at dst;
-  // src == dst or dst == src + 1 (relay hops).
-  void emit_transfer(unsigned src, uint32_t saddr, unsigned dst, uint32_t daddr, unsigned len, unsigned count,
-                     const std::string& what);
-  // Move len words from (src, saddr) forward to (dst, daddr) hop by hop through the tiles in
-  // between; `count` at dst. Intermediate tiles get a relay buffer each (count 1: the send
-  // onward). Returns nothing; throws for a backward transfer (the placement never makes one).
-  void relay(unsigned src, uint32_t saddr, unsigned dst, uint32_t daddr, unsigned len, unsigned count,
-             const std::string& what);
-  // The hops src -> src+1 -> ... -> last; `at(k)` gives tile k's buffer address and receive
-  // count. Throws for last < src (the layout never makes a backward transfer).
-  static void check_forward(unsigned src, unsigned dst, const std::string& what);
-  void hop_chain(unsigned src, uint32_t saddr, unsigned last, unsigned len, const std::string& what,
-                 const std::function<std::pair<uint32_t, unsigned>(unsigned)>& at);
   // Produce a value on its source tile: its words at `addr` (already written there with the
   // right count), then one relay to the farthest tile that loads it, dropping copies (with
   // their load counts) on the tiles in between that load it.
@@ -242,17 +165,14 @@ class Generator {
   const Target& t_;
   const CompileOptions& opt_;
   Geometry g_;
+  Emitter e_;
   unsigned X_ = 0;
   std::vector<LayerQuant> q_;
   std::vector<BlockPlacement> blocks_;
   std::vector<std::vector<std::vector<size_t>>> blk_;  // [l][c][r] -> index in blocks_
   std::vector<std::vector<Value>> in_;                  // [l][r] input slices of layer l
   std::vector<std::vector<std::vector<Value>>> chain_;  // [l][c][seg] partial sums between segments
-  std::map<std::pair<unsigned, unsigned>, Unit> units_;
-  std::map<unsigned, uint32_t> mem_top_;
-  std::map<unsigned, std::map<unsigned, uint8_t>> fifo_map_;
   std::vector<isa::DataBlock> data_;
-  uint64_t seq_ = 0;
   bool input_direct_ = true;
   unsigned input_count_ = 1;
   unsigned out_tile_ = 0;
@@ -260,100 +180,16 @@ class Generator {
   unsigned max_tile_ = 0;
 };
 
-void Generator::emit_mem(bool store, unsigned tile, unsigned core, uint16_t opnd, uint32_t addr, unsigned len,
-                         unsigned count, const std::string& cm) {
-  unsigned full = len / 16, rem = len % 16;
-  unsigned areg = 0;
-  auto one = [&](unsigned w, unsigned vec, unsigned off) {
-    if (addr + off > 32767) throw CompileError("internal: shared-memory address beyond the set immediate");
-    emit_set(tile, core, rf(areg), uint16_t(addr + off));
-    CoreInstr in;
-    in.opcode = store ? Opcode::Store : Opcode::Load;
-    if (store) {
-      in.dest = rf(areg);
-      in.src1 = uint16_t(opnd + off);
-      in.count = uint16_t(count);
-    } else {
-      in.dest = uint16_t(opnd + off);
-      in.src1 = rf(areg);
-    }
-    in.width = uint8_t(w);
-    in.vec = uint16_t(vec);
-    core_ev(tile, core, in, off == 0 ? cm : "");
-    ++areg;
-  };
-  if (store && (count < 1 || count > 8191)) throw CompileError(fmt::format("{}: consumer count {} out of range", cm, count));
-  if (full) one(16, full, 0);
-  if (rem) one(rem, 1, full * 16);
-}
-
-void Generator::emit_transfer(unsigned src, uint32_t saddr, unsigned dst, uint32_t daddr, unsigned len, unsigned count,
-                              const std::string& what) {
-  if (count < 1 || count > 65535) throw CompileError(what + ": receive count out of range");
-  uint8_t f = fifo(src, dst);
-  struct Piece { unsigned w, vec, off; };
-  std::vector<Piece> pieces;
-  unsigned full = len / 16, rem = len % 16;
-  // A tile sending to itself must receive before its FIFO fills: chunks of fifo_depth packets.
-  unsigned chunk = src == dst ? std::max(1u, t_.fifo_depth) : 1024;
-  for (unsigned p = 0; p < full; p += chunk) pieces.push_back({16, std::min(chunk, full - p), p * 16});
-  if (rem) pieces.push_back({rem, 1, full * 16});
-  bool first = true;
-  for (const Piece& p : pieces) {
-    TileInstr s;
-    s.opcode = Opcode::Send;
-    s.mem = uint16_t(saddr + p.off);
-    s.fifo = f;
-    s.target = uint16_t(dst);
-    s.width = uint8_t(p.w);
-    s.vec = uint16_t(p.vec);
-    tile_ev(src, s, first ? what + fmt::format(" -> tile {}", dst) : "");
-    TileInstr r;
-    r.opcode = Opcode::Receive;
-    r.mem = uint16_t(daddr + p.off);
-    r.fifo = f;
-    r.count = uint16_t(count);
-    r.width = uint8_t(p.w);
-    r.vec = uint16_t(p.vec);
-    tile_ev(dst, r, first ? what + fmt::format(" <- tile {}", src) : "");
-    first = false;
-  }
-}
-
-void Generator::check_forward(unsigned src, unsigned dst, const std::string& what) {
-  if (dst < src)
-    throw CompileError(fmt::format("internal: {} would flow backwards from tile {} to tile {}", what, src, dst));
-}
-
-void Generator::hop_chain(unsigned src, uint32_t saddr, unsigned last, unsigned len, const std::string& what,
-                          const std::function<std::pair<uint32_t, unsigned>(unsigned)>& at) {
-  check_forward(src, last, what);
-  uint32_t from = saddr;
-  for (unsigned k = src + 1; k <= last; ++k) {
-    const auto [addr, count] = at(k);
-    emit_transfer(k - 1, from, k, addr, len, count, what);
-    from = addr;
-  }
-}
-
-void Generator::relay(unsigned src, uint32_t saddr, unsigned dst, uint32_t daddr, unsigned len, unsigned count,
-                      const std::string& what) {
-  hop_chain(src, saddr, dst, len, what, [&](unsigned k) -> std::pair<uint32_t, unsigned> {
-    if (k == dst) return {daddr, count};
-    return {alloc(k, len, what + " (relay)"), 1};
-  });
-}
-
 void Generator::distribute(Value& v) {
   unsigned last = v.src_tile;
   for (auto& [tile, n] : v.loads) {
-    check_forward(v.src_tile, tile, v.name);
+    Emitter::check_forward(v.src_tile, tile, v.name);
     last = std::max(last, tile);
   }
-  hop_chain(v.src_tile, v.addr.at(v.src_tile), last, v.len, v.name, [&](unsigned k) -> std::pair<uint32_t, unsigned> {
+  e_.hop_chain(v.src_tile, v.addr.at(v.src_tile), last, v.len, v.name, [&](unsigned k) -> std::pair<uint32_t, unsigned> {
     auto it = v.loads.find(k);
     const unsigned n = it == v.loads.end() ? 0 : it->second;
-    const uint32_t a = alloc(k, v.len, n ? v.name : v.name + " (relay)");
+    const uint32_t a = e_.alloc(k, v.len, n ? v.name : v.name + " (relay)");
     if (n) v.addr[k] = a;
     return {a, n + (k < last ? 1 : 0)};
   });
@@ -431,7 +267,7 @@ void Generator::plan_values() {
   const size_t last = NL - 1;
   out_tile_ = blocks_[blk_[last].back().back()].tile;
   // Input tensor on tile 0 at address 0.
-  alloc(0, m_.input_size, "input tensor");
+  e_.alloc(0, m_.input_size, "input tensor");
   // Direct use of the tensor iff all slices are loaded only on tile 0, equally often.
   std::set<unsigned> counts;
   input_direct_ = true;
@@ -441,7 +277,7 @@ void Generator::plan_values() {
   }
   if (counts.size() != 1 || *counts.begin() > 255) input_direct_ = false;
   input_count_ = input_direct_ ? *counts.begin() : 1;
-  out_addr_ = alloc(out_tile_, m_.output_size(), "output tensor");
+  out_addr_ = e_.alloc(out_tile_, m_.output_size(), "output tensor");
 }
 
 void Generator::generate() {
@@ -450,7 +286,7 @@ void Generator::generate() {
   if (g_.n_rf() < need_rf)
     throw CompileError(fmt::format("the core register file ({} words) is too small: the compiler needs {}", g_.n_rf(),
                                    need_rf));
-  const uint16_t ACC = rf(16), TMP = rf(16 + X_);
+  const uint16_t ACC = e_.rf(16), TMP = e_.rf(16 + X_);
 
   // Model input: the host writes the tensor; distribute the slices.
   for (unsigned r = 0; r < in_[0].size(); ++r) {
@@ -459,9 +295,9 @@ void Generator::generate() {
       v.addr[0] = r * X_;
       continue;
     }
-    uint32_t a = alloc(0, v.len, v.name);
+    uint32_t a = e_.alloc(0, v.len, v.name);
     v.addr[0] = a;
-    emit_transfer(0, r * X_, 0, a, v.len, local_count(v), v.name + " (re-count)");
+    e_.transfer(0, r * X_, 0, a, v.len, local_count(v), v.name + " (re-count)");
     distribute(v);
   }
 
@@ -481,14 +317,14 @@ void Generator::generate() {
       for (size_t bi : list) {
         const auto& b = blocks_[bi];
         const Value& v = in_[l][b.row_block];
-        emit_mem(false, tc.first, tc.second, uint16_t(g_.xbar_in_addr(b.mvmu, 0, 0)), v.addr.at(tc.first), v.len, 0,
+        e_.mem(false, tc.first, tc.second, uint16_t(g_.xbar_in_addr(b.mvmu, 0, 0)), v.addr.at(tc.first), v.len, 0,
                  fmt::format("{} -> mvmu {} (block r{} c{})", v.name, b.mvmu, b.row_block, b.col_block));
         mask |= 1u << b.mvmu;
       }
       CoreInstr mv;
       mv.opcode = Opcode::Mvm;
       mv.mask = uint8_t(mask);
-      core_ev(tc.first, tc.second, mv, fmt::format("layer {} ({})", l, L.name));
+      e_.core_ev(tc.first, tc.second, mv, fmt::format("layer {} ({})", l, L.name));
     }
     // 2. reduction chains, bias, activation, output slices
     for (unsigned c = 0; c < Cb; ++c) {
@@ -504,7 +340,7 @@ void Generator::generate() {
         int acc = -1;  // operand address of the running sum
         if (seg > 0) {
           Value& in = chain_[l][c][seg - 1];
-          emit_mem(false, tile, core, TMP, in.addr.at(tile), cols, 0, "chain in: " + in.name);
+          e_.mem(false, tile, core, TMP, in.addr.at(tile), cols, 0, "chain in: " + in.name);
           acc = TMP;
         }
         for (unsigned rr = r; rr <= r_end; ++rr) {
@@ -512,15 +348,15 @@ void Generator::generate() {
           if (acc < 0) {
             acc = out;
           } else {
-            emit_alu(tile, core, isa::AluOp::Add, ACC, uint16_t(acc), out, cols, fmt::format("+ block r{}", rr));
+            e_.alu(tile, core, isa::AluOp::Add, ACC, uint16_t(acc), out, cols, fmt::format("+ block r{}", rr));
             acc = ACC;
           }
         }
         const bool end = r_end + 1 == R;
         if (!end) {
           Value& v = chain_[l][c][seg];
-          v.addr[tile] = alloc(tile, cols, v.name);
-          emit_mem(true, tile, core, uint16_t(acc), v.addr[tile], cols, local_count(v), "chain out: " + v.name);
+          v.addr[tile] = e_.alloc(tile, cols, v.name);
+          e_.mem(true, tile, core, uint16_t(acc), v.addr[tile], cols, local_count(v), "chain out: " + v.name);
           distribute(v);
         } else {
           if (!q.b.empty()) {
@@ -528,31 +364,31 @@ void Generator::generate() {
             d.tile = uint16_t(tile);
             d.count = 1;
             d.words.assign(q.b.begin() + c * X_, q.b.begin() + c * X_ + cols);
-            d.addr = alloc(tile, cols, fmt::format("L{} bias", l));
+            d.addr = e_.alloc(tile, cols, fmt::format("L{} bias", l));
             data_.push_back(d);
-            emit_mem(false, tile, core, TMP, d.addr, cols, 0, fmt::format("bias[{}:{}]", c * X_, c * X_ + cols));
-            emit_alu(tile, core, isa::AluOp::Add, ACC, uint16_t(acc), TMP, cols, "+ bias");
+            e_.mem(false, tile, core, TMP, d.addr, cols, 0, fmt::format("bias[{}:{}]", c * X_, c * X_ + cols));
+            e_.alu(tile, core, isa::AluOp::Add, ACC, uint16_t(acc), TMP, cols, "+ bias");
             acc = ACC;
           }
           if (L.act != Activation::None) {
             auto op = L.act == Activation::Relu ? isa::AluOp::Relu
                       : L.act == Activation::Sigmoid ? isa::AluOp::Sig
                                                      : isa::AluOp::Tanh;
-            emit_alu(tile, core, op, ACC, uint16_t(acc), 0, cols, activation_name(L.act));
+            e_.alu(tile, core, op, ACC, uint16_t(acc), 0, cols, activation_name(L.act));
             acc = ACC;
           }
           std::string oname = fmt::format("L{}.out[{}:{}]", l, c * X_, c * X_ + cols);
           if (l + 1 < NL) {
             Value& v = in_[l + 1][c];
-            v.addr[tile] = alloc(tile, cols, v.name);
-            emit_mem(true, tile, core, uint16_t(acc), v.addr[tile], cols, local_count(v), "out: " + oname);
+            v.addr[tile] = e_.alloc(tile, cols, v.name);
+            e_.mem(true, tile, core, uint16_t(acc), v.addr[tile], cols, local_count(v), "out: " + oname);
             distribute(v);
           } else if (tile == out_tile_) {
-            emit_mem(true, tile, core, uint16_t(acc), out_addr_ + c * X_, cols, 1, "model output " + oname);
+            e_.mem(true, tile, core, uint16_t(acc), out_addr_ + c * X_, cols, 1, "model output " + oname);
           } else {
-            uint32_t a = alloc(tile, cols, oname);
-            emit_mem(true, tile, core, uint16_t(acc), a, cols, 1, "model output " + oname);
-            relay(tile, a, out_tile_, out_addr_ + c * X_, cols, 1, "model output " + oname);
+            uint32_t a = e_.alloc(tile, cols, oname);
+            e_.mem(true, tile, core, uint16_t(acc), a, cols, 1, "model output " + oname);
+            e_.relay(tile, a, out_tile_, out_addr_ + c * X_, cols, 1, "model output " + oname);
           }
         }
         ++seg;
@@ -560,18 +396,7 @@ void Generator::generate() {
       }
     }
   }
-  // halts
-  for (auto& [key, u] : units_) {
-    if (key.second == isa::kTileUnit) {
-      TileInstr h;
-      h.opcode = Opcode::TileHalt;
-      u.evs.push_back({seq_++, true, {}, h, ""});
-    } else {
-      CoreInstr h;
-      h.opcode = Opcode::Halt;
-      u.evs.push_back({seq_++, false, h, {}, ""});
-    }
-  }
+  e_.halt_all();
 }
 
 void Generator::build_image(Compiled& out) {
@@ -618,18 +443,7 @@ void Generator::build_image(Compiled& out) {
     img.xbars.push_back(std::move(w));
   }
   img.data = data_;
-  for (auto& [key, u] : units_) {
-    isa::Program p;
-    p.tile = uint16_t(key.first);
-    p.core = uint8_t(key.second);
-    for (const Ev& e : u.evs) p.words.push_back(e.tile ? isa::encode(e.t) : isa::encode(e.c));
-    const unsigned limit = p.is_tile() ? g_.tile_imem_words : g_.core_imem_words;
-    if (p.words.size() > limit)
-      throw CompileError(fmt::format("{} program of tile {}{} needs {} instructions, the instruction memory holds {}",
-                                     p.is_tile() ? "tile" : "core", p.tile,
-                                     p.is_tile() ? "" : fmt::format(" core {}", p.core), p.words.size(), limit));
-    img.programs.push_back(std::move(p));
-  }
+  e_.build_programs(img);
 }
 
 std::string Generator::build_asm(const Compiled& out) const {
@@ -665,17 +479,7 @@ std::string Generator::build_asm(const Compiled& out) const {
     for (int16_t v : d.words) s += fmt::format(" {}", v);
     s += "\n.end\n";
   }
-  for (const auto& [key, u] : units_) {
-    s += key.second == isa::kTileUnit ? fmt::format("\n.tile {}\n", key.first)
-                                      : fmt::format("\n.core {} {}\n", key.first, key.second);
-    for (const Ev& e : u.evs) {
-      std::string ins = e.tile ? isa::disassemble(e.t) : isa::disassemble(e.c, g_);
-      if (e.comment.empty())
-        s += "        " + ins + "\n";
-      else
-        s += fmt::format("        {:<44} # {}\n", ins, e.comment);
-    }
-  }
+  s += e_.programs_asm();
   return s;
 }
 
@@ -708,10 +512,8 @@ std::string Generator::build_report(const Compiled& out) const {
   size_t max_core = 0, max_tile = 0;
   for (const auto& p : out.image.programs)
     (p.is_tile() ? max_tile : max_core) = std::max(p.is_tile() ? max_tile : max_core, p.words.size());
-  uint32_t max_mem = 0;
-  for (auto& [t, top] : mem_top_) max_mem = std::max(max_mem, top);
-  unsigned max_fifos = 0;
-  for (auto& [t, m] : fifo_map_) max_fifos = std::max(max_fifos, unsigned(m.size()));
+  const uint32_t max_mem = e_.max_mem_top();
+  const unsigned max_fifos = e_.max_fifos_used();
   s += fmt::format("programs: largest core program {} of {} instructions, largest tile program {} of {}\n", max_core,
                    g_.core_imem_words, max_tile, g_.tile_imem_words);
   s += fmt::format("shared memory: at most {} of {} words per tile; receive FIFOs: at most {} of {} per tile\n",

@@ -68,6 +68,10 @@ struct Compiled {
   unsigned crossbars_used = 0, crossbars_available = 0;
   unsigned tiles_used = 0;
   double utilisation = 0;        // used weight cells / cells of the used crossbars
+  // What `pumavp compile` prints on stderr: notes of the front end (e.g. a Softmax left to the
+  // host) and quantisation warnings (saturated weights); filled by compile_onnx/compile_net.
+  std::vector<std::string> notes;
+  std::vector<std::string> warnings;
 };
 
 struct CompileOptions {

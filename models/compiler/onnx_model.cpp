@@ -1,6 +1,7 @@
 // ONNX front end: the file is imported into the graph IR (compiler/graph.h) and lowered by the
 // passes of compiler/passes.h to the Model the back end maps.
 #include "common/bounded_read.h"
+#include "compiler/cnn.h"
 #include "compiler/compiler.h"
 #include "compiler/graph.h"
 #include "compiler/model.h"
@@ -20,8 +21,23 @@ Model load_onnx_model(const std::string& path, const ShapeCheck& check_shapes) {
 }
 
 Compiled compile_onnx(const std::string& bytes, const std::string& name, const Target& t, const CompileOptions& opt) {
-  Model m = load_onnx_model_bytes(bytes, name, [&](const Model& shapes) { check_fits(shapes, t); });
-  return compile(m, t, opt);
+  graph::Graph g = graph::import_onnx(bytes, name);
+  std::vector<std::string> notes = graph::prepare(g);
+  if (graph::is_fully_connected_chain(g)) {
+    // The MLP back end (chains of any size, layers split over tiles).
+    graph::check_supported(g);
+    Model m = graph::lower_to_model(g, [&](const Model& shapes) { check_fits(shapes, t); });
+    m.notes = notes;
+    Compiled c = compile(m, t, opt);
+    c.notes = std::move(notes);
+    c.warnings = quantisation_warnings(m, c, t.geometry.frac_bits);
+    return c;
+  }
+  net::Net n = net::lower_to_net(g);
+  n.notes = notes;
+  Compiled c = compile_net(n, t, opt);
+  c.notes = std::move(notes);
+  return c;
 }
 
 Compiled compile_onnx_file(const std::string& path, const Target& t, const CompileOptions& opt) {

@@ -767,6 +767,12 @@ std::string attr_text(const Attr& a) {
 
 }  // namespace
 
+bool is_fully_connected_chain(const Graph& g) {
+  for (const Node& n : g.nodes)
+    if (!mlp_rules().count(n.op)) return false;
+  return true;
+}
+
 void check_supported(const Graph& g) {
   for (const Node& n : g.nodes) {
     auto it = mlp_rules().find(n.op);

@@ -196,6 +196,7 @@ InterpResult interpret(const isa::KernelImage& img, const Geometry& platform,
           switch (in.alu_op()) {
             case isa::AluOp::Add: r[i] = sat16(int64_t(a) + b); break;
             case isa::AluOp::Sub: r[i] = sat16(int64_t(a) - b); break;
+            case isa::AluOp::Mul: r[i] = sat16(rne(int64_t(a) * b, f)); break;
             case isa::AluOp::Min: r[i] = std::min(a, b); break;
             case isa::AluOp::Max: r[i] = std::max(a, b); break;
             case isa::AluOp::Relu: r[i] = std::max(a, 0); break;
@@ -215,6 +216,14 @@ InterpResult interpret(const isa::KernelImage& img, const Geometry& platform,
             int64_t acc = 0;
             for (unsigned i = 0; i < X; ++i) acc += int64_t(c.W[m][size_t(i) * X + j]) * x[i];
             A[g.xbar_out_addr(m, 0, j)] = sat16(rne(acc, f));
+          }
+          if (in.filter > 0) {  // input shuffle (isa.md §4.3)
+            int32_t* xi = &A[g.xbar_in_addr(m, 0, 0)];
+            std::vector<int32_t> old(xi, xi + X);
+            for (unsigned p = 0; p < X; ++p) {
+              const unsigned j = p % in.filter;
+              xi[p] = (j + in.stride < in.filter && p + in.stride < X) ? old[p + in.stride] : 0;
+            }
           }
           ++res.mvms;
         }

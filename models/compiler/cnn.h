@@ -1,0 +1,18 @@
+// pumavp::compiler — the graph back end: a Net (compiler/net.h) placed and scheduled on the
+// node, then generated as a kernel image (docs/decisions-compiler.md, "Convolutional
+// networks"). Usage: Compiled c = compile_net(lower_to_net(prepared_graph), target);
+#pragma once
+
+#include "compiler/compiler.h"
+#include "compiler/net.h"
+
+namespace pumavp::compiler {
+
+// Crossbars one copy of every Conv/Gemm of the network needs (the fit check, from shapes).
+unsigned net_crossbars(const net::Net& n, unsigned xbar_size);
+
+// Throws CompileError (does not fit, an operator the back end cannot map, a program that
+// does not fit the instruction memory even with one output pixel per copy, ...).
+Compiled compile_net(const net::Net& n, const Target& t, const CompileOptions& opt = {});
+
+}  // namespace pumavp::compiler
