@@ -27,9 +27,11 @@ using namespace pumavp::compiler_test;
 namespace {
 
 // A small target: X = 32 so that row and column blocking and copies show on small maps.
-PlatformConfig cnn_config(unsigned xbar = 32, unsigned tiles = 16) {
-  return small_config({"xbar.size=" + std::to_string(xbar), "node.tiles=" + std::to_string(tiles),
-                       "noc.concentration=4"});
+PlatformConfig cnn_config(unsigned xbar = 32, unsigned tiles = 16, std::vector<std::string> more = {}) {
+  std::vector<std::string> sets = {"xbar.size=" + std::to_string(xbar), "node.tiles=" + std::to_string(tiles),
+                                   "noc.concentration=4"};
+  sets.insert(sets.end(), more.begin(), more.end());
+  return small_config(sets);
 }
 
 std::vector<int16_t> random_words(size_t n, uint64_t seed, double scale) {
@@ -219,6 +221,35 @@ TEST(CnnBackend, StridesDilationPaddingResidual) {
                {L::GlobalAvg}};
   const Ran r = compile_and_run(sp, cnn_config(), 3);
   EXPECT_LT(max_err(r), 0.02) << r.c.report;
+}
+
+
+// Instruction memories too small for one copy: the compiler splits the output pixels over
+// copies (each with its own weights) until every program fits; same numbers.
+TEST(CnnBackend, CopiesWhenProgramsDoNotFit) {
+  CnnSpec sp;
+  sp.c = 2, sp.h = 10, sp.w = 10;
+  sp.layers = {{L::Conv, 6, 3, 1, 1}, {L::Relu}, {L::MaxPool, 0, 2, 2}, {L::Conv, 8, 3, 1, 0}, {L::Gemm, 5}};
+  const Ran big = compile_and_run(sp, cnn_config(), 4);
+  const Ran small = compile_and_run(sp, cnn_config(32, 16, {"core.imem_words=128"}), 4);
+  EXPECT_EQ(big.out, small.out);
+  EXPECT_GT(small.c.crossbars_used, big.c.crossbars_used) << small.c.report;
+  EXPECT_LT(max_err(small), 0.01);
+}
+
+// A multi-channel graph input read by a pool and an elementwise operator directly (CHW words,
+// gathered per pixel), constants per channel, and several interleavings.
+TEST(CnnBackend, InputLayoutAndSchedules) {
+  CnnSpec sp;
+  sp.c = 3, sp.h = 7, sp.w = 5;
+  sp.layers = {{L::MaxPool, 0, 2, 1}, {L::Conv, 33, 3, 1, 1}, {L::Relu}, {L::Conv, 4, 1, 1, 0}};
+  Ran first;
+  for (uint64_t sched = 1; sched <= 3; ++sched) {
+    const Ran r = compile_and_run(sp, cnn_config(), 5, sched);
+    EXPECT_LT(max_err(r), 0.01) << r.c.report;
+    if (sched == 1) first = r;
+    else EXPECT_EQ(r.out, first.out);
+  }
 }
 
 }  // namespace
