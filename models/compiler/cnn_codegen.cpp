@@ -67,6 +67,7 @@ class CnnGenerator {
     for (size_t i = 0; i < n.ops.size(); ++i) plans_[i].replicas = replicas[i];
   }
   Compiled run();
+  void set_sizing(bool s) { e_.set_unbounded(s); }
   // Largest core program of each op (after run()).
   std::vector<size_t> op_program_sizes() const;
 
@@ -102,9 +103,25 @@ class CnnGenerator {
   void forward_row(unsigned ti, unsigned row, unsigned tile);
   void forward_words(unsigned ti, unsigned src_tile, const std::vector<uint32_t>& words, bool from_region);
   void inputs();
+  // A buffer on `tile` for words that only pass through (received, then sent on): a ring per
+  // tile, reused freely, since the tile unit is the only reader of these words and its own
+  // earlier send has consumed a word before its later receive rewrites it. No other word is
+  // reused within a run: the attribute protocol has no generations, so a reused word read by
+  // two units could be read stale (docs/decisions-compiler.md).
+  uint32_t relay_slot(unsigned tile, unsigned len);
+  struct RelayRing {
+    uint32_t base = 0, size = 0, next = 0;
+  };
+  std::map<unsigned, RelayRing> relay_rings_;
 
   // ---- operators
   void place();
+  // Shared-memory words a copy computing output pixels [p0, p1) of `op` holds on its tile
+  // (the input rows its windows read and its output rows; an estimate for the placement,
+  // which moves to a new tile before a tile's memory runs out).
+  uint64_t copy_words(const Op& op, unsigned p0, unsigned p1) const;
+  uint64_t mem_budget() const { return uint64_t(g_.shared_mem_words) * 3 / 4; }
+  std::map<unsigned, uint64_t> mem_;
   void conv(size_t oi);
   void vfu(size_t oi);
   void apply_act(unsigned tile, unsigned core, const Op& op, uint16_t acc, unsigned len);
@@ -135,6 +152,7 @@ class CnnGenerator {
   std::map<unsigned, unsigned> region_tile_;
   std::map<unsigned, unsigned> input_count_;  // graph input -> TENSOR count (direct use) or 1
   std::set<unsigned> direct_inputs_;
+  uint64_t overcounted_ = 0;
   std::vector<isa::DataBlock> data_;
   std::vector<BlockPlacement> blocks_;
   std::vector<isa::XbarWeights> xbars_;
@@ -150,6 +168,11 @@ uint32_t CnnGenerator::row_addr(unsigned tile, unsigned ti, unsigned row) {
     return rit->second + row * row_len(t);
   auto& v = rows_[{ti, tile}];
   if (v.empty()) v.assign(rows_of(t), -1);
+  if (t.graph_input && v[0] < 0) {
+    // copies of a graph input: the whole tensor in ONNX order, so runs may span rows
+    const uint32_t base = e_.alloc(tile, unsigned(t.words()), fmt::format("{} copy", t.name));
+    for (unsigned r = 0; r < rows_of(t); ++r) v[r] = base + int64_t(r) * row_len(t);
+  }
   if (v[row] < 0) v[row] = e_.alloc(tile, row_len(t), fmt::format("{} row {}", t.name, row));
   return uint32_t(v[row]);
 }
@@ -230,6 +253,20 @@ void CnnGenerator::store_words(unsigned tile, unsigned core, unsigned ti, const 
     if (row_done_[{ti, row, tile}] == row_planned_[{ti, row, tile}]) forward_row(ti, row, tile);
 }
 
+uint32_t CnnGenerator::relay_slot(unsigned tile, unsigned len) {
+  constexpr unsigned kRelayRingWords = 2048;
+  if (len > kRelayRingWords) return e_.alloc(tile, len, "relay buffer");
+  RelayRing& r = relay_rings_[tile];
+  if (!r.size) {
+    r.size = kRelayRingWords;
+    r.base = e_.alloc(tile, r.size, "relay ring");
+  }
+  if (r.next + len > r.size) r.next = 0;
+  const uint32_t a = r.base + r.next;
+  r.next += len;
+  return a;
+}
+
 void CnnGenerator::forward_row(unsigned ti, unsigned row, unsigned tile) {
   const net::Tensor& t = n_.tensors[ti];
   const auto& prod = producer_tile_.at(ti);
@@ -281,6 +318,7 @@ void CnnGenerator::forward_words(unsigned ti, unsigned src, const std::vector<ui
       e_.hop_chain(src, a0, last, unsigned(j - i), fmt::format("{} row {} [{}:{}]", t.name, row, off, off + (j - i)),
                    [&](unsigned k) -> std::pair<uint32_t, unsigned> {
                      const unsigned n = count_on(ti, k, words[i]);
+                     if (n == 0 && k < last) return {relay_slot(k, unsigned(j - i)), 1};
                      return {row_addr(k, ti, row) + off, n + (k < last ? 1 : 0)};
                    });
     }
@@ -291,47 +329,36 @@ void CnnGenerator::forward_words(unsigned ti, unsigned src, const std::vector<ui
 // Graph inputs: the host writes each on tile 0. Used as is when only tile 0 reads it, every
 // word equally often (the TENSOR count); else each word is copied once (count 1) to where it
 // is read.
+// Graph inputs: the host writes each on tile 0 with one count. The whole tensor travels as one
+// run to the last tile that reads it; every tile that reads it keeps one copy whose words all
+// carry the largest count any of its words needs (a word read fewer times stays valid after
+// the run: these copies are never rewritten within a run and START invalidates them; the
+// number of such words is Compiled::overcounted_words). This keeps the tile programs short:
+// exact counts would split the tensor into a run per change of count.
 void CnnGenerator::inputs() {
   for (unsigned ti : n_.inputs) {
     const net::Tensor& t = n_.tensors[ti];
-    if (direct_inputs_.count(ti)) continue;
-    auto it0 = loads_.find({ti, 0u});
-    for (unsigned row = 0; row < rows_of(t); ++row) {
-      std::vector<uint32_t> local, remote;
-      for (unsigned k = 0; k < row_len(t); ++k) {
-        const unsigned c = row / t.h, y = row % t.h, x = k;  // graph inputs are CHW
-        const uint32_t wi = word_index(t, c, y, x);
-        const unsigned here = it0 == loads_.end() ? 0 : it0->second[wi];
-        bool later = false;
-        for (auto it = loads_.lower_bound({ti, 1u}); it != loads_.end() && it->first.first == ti; ++it)
-          later = later || it->second[wi];
-        if (here) local.push_back(wi);
-        else if (later) remote.push_back(wi);
-      }
-      // words read on tile 0: re-counted copy on tile 0, then forward from the copy
-      size_t i = 0;
-      while (i < local.size()) {
-        const uint32_t wi = local[i];
-        const unsigned cnt = it0->second[wi];
-        bool later = false;
-        for (auto it = loads_.lower_bound({ti, 1u}); it != loads_.end() && it->first.first == ti; ++it)
-          later = later || it->second[wi];
-        size_t j = i + 1;
-        while (j < local.size() && local[j] == wi + (j - i) && it0->second[local[j]] == cnt) {
-          bool l2 = false;
-          for (auto it = loads_.lower_bound({ti, 1u}); it != loads_.end() && it->first.first == ti; ++it)
-            l2 = l2 || it->second[local[j]];
-          if (l2 != later) break;
-          ++j;
-        }
-        const unsigned x0 = wi % t.w;
-        e_.transfer(0, region_.at(ti) + wi, 0, row_addr(0, ti, row) + x0, unsigned(j - i), cnt + (later ? 1 : 0),
-                    fmt::format("{} row {} (re-count)", t.name, row));
-        if (later) forward_words(ti, 0, std::vector<uint32_t>(local.begin() + long(i), local.begin() + long(j)), false);
-        i = j;
-      }
-      if (!remote.empty()) forward_words(ti, 0, remote, true);
+    std::map<unsigned, unsigned> cnt;  // tile -> largest count
+    for (auto it = loads_.lower_bound({ti, 0u}); it != loads_.end() && it->first.first == ti; ++it) {
+      unsigned m = 0, under = 0;
+      for (uint16_t k : it->second) m = std::max<unsigned>(m, k);
+      for (uint16_t k : it->second) under += k < m;
+      if (m) cnt[it->first.second] = m, overcounted_ += under;
     }
+    if (cnt.empty()) continue;
+    const unsigned last = cnt.rbegin()->first;
+    if (direct_inputs_.count(ti)) continue;  // the tensor itself, with TENSOR count cnt[0]
+    uint32_t from = region_.at(ti);
+    if (cnt.count(0)) {
+      from = row_addr(0, ti, 0);
+      e_.transfer(0, region_.at(ti), 0, from, unsigned(t.words()), cnt[0] + (last > 0 ? 1 : 0),
+                  t.name + " (copy for tile 0)");
+    }
+    e_.hop_chain(0, from, last, unsigned(t.words()), t.name, [&](unsigned k) -> std::pair<uint32_t, unsigned> {
+      auto it = cnt.find(k);
+      const unsigned here = it == cnt.end() ? 0 : it->second;
+      return {here ? row_addr(k, ti, 0) : relay_slot(k, unsigned(t.words())), here + (k < last ? 1 : 0)};
+    });
   }
 }
 
@@ -361,7 +388,10 @@ void CnnGenerator::place() {
     p.replicas = std::max(1u, std::min(p.replicas, npix));
     p.reps.clear();
     for (unsigned r = 0; r < p.replicas; ++r) {
-      if (core + p.cores_per_rep > C) ++tile, core = 0;
+      const unsigned p0 = unsigned(uint64_t(npix) * r / p.replicas), p1 = unsigned(uint64_t(npix) * (r + 1) / p.replicas);
+      const uint64_t words = copy_words(op, p0, p1);
+      if (core + p.cores_per_rep > C || (core > 0 && mem_[tile] + words > mem_budget())) ++tile, core = 0;
+      mem_[tile] += words;
       if (tile >= g_.tiles)
         throw CompileError(fmt::format("{}: the network does not fit: {} ({} copies of {} cores) needs more than the "
                                        "platform's {} tiles of {} cores",
@@ -373,11 +403,28 @@ void CnnGenerator::place() {
         core_op_[{tile, core + k}] = oi;
       }
       core += p.cores_per_rep;
-      rep.p0 = unsigned(uint64_t(npix) * r / p.replicas);
-      rep.p1 = unsigned(uint64_t(npix) * (r + 1) / p.replicas);
+      rep.p0 = p0;
+      rep.p1 = p1;
       p.reps.push_back(rep);
     }
   }
+}
+
+uint64_t CnnGenerator::copy_words(const Op& op, unsigned p0, unsigned p1) const {
+  const net::Tensor& out = n_.tensors[op.out];
+  const unsigned y0 = p0 / out.w, y1 = (p1 - 1) / out.w;
+  uint64_t words = uint64_t(y1 - y0 + 1) * out.w * out.c;
+  for (unsigned ti : op.in) {
+    const net::Tensor& in = n_.tensors[ti];
+    unsigned rows = y1 - y0 + 1;
+    if (op.kind == Kind::Conv || op.kind == Kind::MaxPool || op.kind == Kind::AvgPool) {
+      const int lo = std::max(0, int(y0 * op.sh) - int(op.pt));
+      const int hi = std::min(int(in.h) - 1, int(y1 * op.sh) - int(op.pt) + int((op.kh - 1) * op.dh));
+      rows = hi >= lo ? unsigned(hi - lo + 1) : 0;
+    }
+    words += uint64_t(rows) * in.w * in.c;
+  }
+  return words;
 }
 
 uint32_t CnnGenerator::data_block(unsigned tile, const std::vector<int16_t>& words, unsigned count, const std::string& what) {
@@ -832,19 +879,16 @@ Compiled CnnGenerator::run() {
         const net::Tensor& t = n_.tensors[ti];
         region_[ti] = e_.alloc(0, unsigned(t.words()), "input tensor " + t.name);
         region_tile_[ti] = 0;
-        std::set<unsigned> counts;
+        unsigned m0 = 0;
         bool only0 = true;
-        for (auto it = loads_.lower_bound({ti, 0u}); it != loads_.end() && it->first.first == ti; ++it) {
-          if (it->first.second != 0) {
-            for (uint16_t k : it->second)
-              if (k) only0 = false;
-          } else {
-            counts.insert(it->second.begin(), it->second.end());
+        for (auto it = loads_.lower_bound({ti, 0u}); it != loads_.end() && it->first.first == ti; ++it)
+          for (uint16_t k : it->second) {
+            if (it->first.second != 0 && k) only0 = false;
+            if (it->first.second == 0) m0 = std::max<unsigned>(m0, k);
           }
-        }
-        const bool direct = only0 && counts.size() == 1 && *counts.begin() >= 1 && *counts.begin() <= 255;
+        const bool direct = only0 && m0 >= 1 && m0 <= 255;
         if (direct) direct_inputs_.insert(ti);
-        input_count_[ti] = direct ? *counts.begin() : 1;
+        input_count_[ti] = direct ? m0 : 1;
       }
       for (unsigned ti : n_.outputs)
         region_[ti] = e_.alloc(region_tile_[ti], unsigned(n_.tensors[ti].words()), "output tensor " + n_.tensors[ti].name);
@@ -861,6 +905,7 @@ Compiled CnnGenerator::run() {
   build_image(out);
   out.quant = quant_;
   out.blocks = blocks_;
+  out.overcounted_words = overcounted_;
   out.crossbars_used = unsigned(blocks_.size());
   out.crossbars_available = unsigned(g_.crossbars());
   for (const auto& pr : out.image.programs) out.tiles_used = std::max(out.tiles_used, unsigned(pr.tile) + 1);
@@ -926,24 +971,26 @@ Compiled compile_net(const Net& n, const Target& t, const CompileOptions& opt) {
                                    t.geometry.tiles, t.geometry.cores_per_tile, t.geometry.num_mvmu));
   std::vector<unsigned> replicas(n.ops.size(), 1);
   const size_t limit = t.geometry.core_imem_words;
+  // Sizing runs (memory unchecked): copies until every program fits the instruction memory.
   for (int attempt = 0;; ++attempt) {
-    CnnGenerator gen(n, t, opt, replicas);
-    try {
-      return gen.run();
-    } catch (const CompileError&) {
-      const std::vector<size_t> sizes = gen.op_program_sizes();
-      bool grew = false;
-      for (size_t i = 0; i < n.ops.size(); ++i) {
-        if (sizes[i] <= limit) continue;
-        const net::Tensor& o = n.tensors[n.ops[i].out];
-        const unsigned npix = o.h * o.w;
-        const unsigned want = std::min<unsigned>(
-            npix, unsigned(std::ceil(double(replicas[i]) * double(sizes[i]) / (0.9 * double(limit)))) + 0);
-        if (want > replicas[i]) replicas[i] = want, grew = true;
-      }
-      if (!grew || attempt >= 8) throw;
+    CnnGenerator gen(n, t, CompileOptions{false, false}, replicas);
+    gen.set_sizing(true);
+    gen.run();
+    const std::vector<size_t> sizes = gen.op_program_sizes();
+    bool grew = false, over = false;
+    for (size_t i = 0; i < n.ops.size(); ++i) {
+      if (sizes[i] <= limit) continue;
+      over = true;
+      const net::Tensor& o = n.tensors[n.ops[i].out];
+      const unsigned npix = o.h * o.w;
+      const unsigned want =
+          std::min<unsigned>(npix, unsigned(std::ceil(double(replicas[i]) * double(sizes[i]) / (0.9 * double(limit)))));
+      if (want > replicas[i]) replicas[i] = want, grew = true;
     }
+    if (!over || !grew || attempt >= 8) break;  // the real run reports what still does not fit
   }
+  CnnGenerator gen(n, t, opt, replicas);
+  return gen.run();
 }
 
 }  // namespace pumavp::compiler

@@ -72,6 +72,9 @@ struct Compiled {
   // host) and quantisation warnings (saturated weights); filled by compile_onnx/compile_net.
   std::vector<std::string> notes;
   std::vector<std::string> warnings;
+  // Words deliberately left valid after a run (graph-input copies that carry one count for all
+  // their words; see the graph back end). 0 for the MLP back end: every count is exact.
+  uint64_t overcounted_words = 0;
 };
 
 struct CompileOptions {

@@ -15,7 +15,7 @@ using isa::TileInstr;
 uint32_t Emitter::alloc(unsigned tile, unsigned len, const std::string& what) {
   uint32_t& top = mem_top_[tile];
   const uint32_t a = top;
-  if (uint64_t(top) + len > g_.shared_mem_words)
+  if (!unbounded_memory_ && uint64_t(top) + len > g_.shared_mem_words)
     throw CompileError(fmt::format("tile {} shared memory overflow: {} needs {} words at {}, the tile has {}", tile, what,
                                    len, top, g_.shared_mem_words));
   top += len;
@@ -60,7 +60,7 @@ void Emitter::mem(bool store, unsigned tile, unsigned core, uint16_t opnd, uint3
   const unsigned full = len / 16, rem = len % 16;
   unsigned areg = areg_base;
   auto one = [&](unsigned w, unsigned vec, unsigned off) {
-    if (addr + off > 32767) throw CompileError("internal: shared-memory address beyond the set immediate");
+    if (addr + off > 32767 && !unbounded_memory_) throw CompileError("internal: shared-memory address beyond the set immediate");
     set(tile, core, rf(areg), uint16_t(addr + off));
     CoreInstr in;
     in.opcode = store ? Opcode::Store : Opcode::Load;
@@ -193,7 +193,7 @@ void Emitter::build_programs(isa::KernelImage& img) const {
     p.core = uint8_t(key.second);
     for (const Ev& e : u.evs) p.words.push_back(e.tile ? isa::encode(e.t) : isa::encode(e.c));
     const unsigned limit = p.is_tile() ? g_.tile_imem_words : g_.core_imem_words;
-    if (p.words.size() > limit)
+    if (p.words.size() > limit && !unbounded_memory_)
       throw CompileError(fmt::format("{} program of tile {}{} needs {} instructions, the instruction memory holds {}",
                                      p.is_tile() ? "tile" : "core", p.tile,
                                      p.is_tile() ? "" : fmt::format(" core {}", p.core), p.words.size(), limit));

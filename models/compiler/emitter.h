@@ -40,6 +40,9 @@ class Emitter {
   Emitter(const Geometry& g, unsigned fifo_depth) : g_(g), fifo_depth_(fifo_depth) {}
 
   const Geometry& geometry() const { return g_; }
+  // Sizing runs: allocations, addresses and program sizes are not checked (a back end finds
+  // out how large its programs get before it fixes the mapping).
+  void set_unbounded(bool u) { unbounded_memory_ = u; }
   // Shared-memory words of `len` on `tile` (never freed within a run); throws on overflow.
   uint32_t alloc(unsigned tile, unsigned len, const std::string& what);
   uint32_t mem_top(unsigned tile) const;
@@ -96,6 +99,7 @@ class Emitter {
   std::map<UnitKey, Unit> units_;
   std::map<unsigned, uint32_t> mem_top_;
   uint64_t seq_ = 0;
+  bool unbounded_memory_ = false;
 };
 
 }  // namespace pumavp::compiler

@@ -172,3 +172,13 @@ TEST(CompilerOnNode, BlockedCnnWithCopiesOnSmallCrossbars) {
                {L::Residual, 0, 3},   {L::Gemm, 7}};
   check_cnn(sp, config("small.yaml", {"xbar.size=32", "node.tiles=16", "core.imem_words=256", "tile.fifo_depth=1"}), 92);
 }
+
+TEST(CompilerOnNode, DISABLED_CifarVggOnPumaNode) {
+  CnnSpec sp;
+  sp.c = 3, sp.h = 32, sp.w = 32;
+  sp.layers = {{L::Conv, 32, 3, 1, 1},  {L::Relu}, {L::Conv, 32, 3, 1, 1},  {L::Relu}, {L::MaxPool, 0, 2, 2},
+               {L::Conv, 64, 3, 1, 1},  {L::Relu}, {L::Conv, 64, 3, 1, 1},  {L::Relu}, {L::MaxPool, 0, 2, 2},
+               {L::Conv, 128, 3, 1, 1}, {L::Relu}, {L::Conv, 128, 3, 1, 1}, {L::Relu}, {L::MaxPool, 0, 2, 2},
+               {L::Gemm, 10}};
+  check_cnn(sp, config("puma-node.yaml"), 93);
+}
