@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian package pumavp needs. Idempotent; fast when all is present.
 # Works as root or through sudo.
+#   scripts/setup.sh           what the build and every ctest need
+#   scripts/setup.sh --train   also python3-torch and python3-sklearn, for
+#                              scripts/train_digits_cnn.py (no test needs them)
 set -euo pipefail
 
 PACKAGES=(
@@ -21,6 +24,12 @@ PACKAGES=(
   slurm-wlm munge   # `pumavp sweep --executor slurm` and its test (scripts/slurm_local.sh)
   ccache   # optional for developers: CMAKE_CXX_COMPILER_LAUNCHER=ccache (see docs/architecture.md)
 )
+for arg in "$@"; do
+  case "$arg" in
+    --train) PACKAGES+=(python3-torch python3-sklearn) ;;
+    *) echo "usage: setup.sh [--train]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${PACKAGES[@]}"; do
