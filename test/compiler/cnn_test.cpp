@@ -1,6 +1,6 @@
-// The graph back end on random convolutional networks: compiled, run on the functional
-// interpreter under several schedules, and compared with the independent CPU reference of the
-// quantised graph bit for bit (graph_reference.h) — strides 1 and 2, padding (attribute and a
+// The graph back end on convolutional networks: compiled, run on the functional interpreter
+// under several schedules, and compared with the independent CPU reference of the quantised
+// graph bit for bit (graph_reference.h) and with the float graph within a bound — strides 1 and 2, padding (attribute and a
 // folded Pad), dilation, pools, a residual Add, channel counts that are and are not multiples
 // of the crossbar, layers with several row and column blocks, several copies per layer.
 #include <gtest/gtest.h>
@@ -16,6 +16,7 @@
 #include "compiler/compiler.h"
 #include "compiler/graph.h"
 #include "compiler/passes.h"
+#include "graph_reference.h"
 #include "interp.h"
 #include "ref_numerics.h"
 #include "test_util.h"
@@ -50,110 +51,9 @@ struct Case {
 
 namespace {
 
-// Float evaluation of the built graph (ONNX semantics, CHW), for the error-bound property.
-struct FMap {
-  unsigned c = 0, h = 1, w = 1;
-  std::vector<double> v;
-  double& at(unsigned ci, unsigned y, unsigned x) { return v[(size_t(ci) * h + y) * w + x]; }
-};
-
-std::vector<double> float_eval(const graph::Graph& g, const std::vector<double>& x, unsigned c, unsigned h, unsigned w) {
-  std::map<std::string, FMap> t;
-  t[g.inputs[0]] = FMap{c, h, w, x};
-  for (const graph::Node& n : g.nodes) {
-    FMap& a = t[n.inputs[0]];
-    FMap o;
-    if (n.op == "Conv") {
-      const auto& W = g.constant(n.inputs[1]);
-      const unsigned co = unsigned(W.dims[0]), k = unsigned(W.dims[2]);
-      const auto s = n.attr_ints("strides", {1, 1});
-      const auto p = n.attr_ints("pads", {0, 0, 0, 0});
-      const auto d = n.attr_ints("dilations", {1, 1});
-      o.c = co;
-      o.h = unsigned((a.h + p[0] + p[2] - d[0] * (k - 1) - 1) / s[0] + 1);
-      o.w = unsigned((a.w + p[1] + p[3] - d[1] * (k - 1) - 1) / s[1] + 1);
-      o.v.assign(size_t(o.c) * o.h * o.w, 0);
-      for (unsigned oc = 0; oc < co; ++oc)
-        for (unsigned y = 0; y < o.h; ++y)
-          for (unsigned xx = 0; xx < o.w; ++xx) {
-            double acc = n.inputs.size() > 2 ? g.constant(n.inputs[2]).v[oc] : 0;
-            for (unsigned ic = 0; ic < a.c; ++ic)
-              for (unsigned ky = 0; ky < k; ++ky)
-                for (unsigned kx = 0; kx < k; ++kx) {
-                  const int yi = int(y * s[0] + ky * d[0]) - int(p[0]), xi = int(xx * s[1] + kx * d[1]) - int(p[1]);
-                  if (yi < 0 || xi < 0 || yi >= int(a.h) || xi >= int(a.w)) continue;
-                  acc += W.v[((size_t(oc) * a.c + ic) * k + ky) * k + kx] * a.at(ic, unsigned(yi), unsigned(xi));
-                }
-            o.at(oc, y, xx) = acc;
-          }
-    } else if (n.op == "Relu" || n.op == "Sigmoid" || n.op == "Tanh" || n.op == "LeakyRelu") {
-      o = a;
-      for (auto& v : o.v)
-        v = n.op == "Relu" ? std::max(v, 0.0) : n.op == "Sigmoid" ? 1 / (1 + std::exp(-v)) : n.op == "Tanh" ? std::tanh(v)
-                                                                                            : (v < 0 ? 0.125 * v : v);
-    } else if (n.op == "MaxPool" || n.op == "AveragePool" || n.op == "GlobalAveragePool") {
-      const bool glob = n.op == "GlobalAveragePool";
-      const auto ks = glob ? std::vector<int64_t>{a.h, a.w} : n.attr_ints("kernel_shape", {});
-      const auto s = glob ? std::vector<int64_t>{1, 1} : n.attr_ints("strides", {1, 1});
-      const auto p = glob ? std::vector<int64_t>{0, 0, 0, 0} : n.attr_ints("pads", {0, 0, 0, 0});
-      const bool cip = n.attr_int("count_include_pad", 0) != 0;
-      o.c = a.c;
-      o.h = unsigned((a.h + p[0] + p[2] - ks[0]) / s[0] + 1);
-      o.w = unsigned((a.w + p[1] + p[3] - ks[1]) / s[1] + 1);
-      o.v.assign(size_t(o.c) * o.h * o.w, 0);
-      for (unsigned ci = 0; ci < a.c; ++ci)
-        for (unsigned y = 0; y < o.h; ++y)
-          for (unsigned xx = 0; xx < o.w; ++xx) {
-            double m = -1e300, sum = 0;
-            unsigned cnt = 0;
-            for (int ky = 0; ky < ks[0]; ++ky)
-              for (int kx = 0; kx < ks[1]; ++kx) {
-                const int yi = int(y * s[0] + ky) - int(p[0]), xi = int(xx * s[1] + kx) - int(p[1]);
-                if (yi < 0 || xi < 0 || yi >= int(a.h) || xi >= int(a.w)) continue;
-                m = std::max(m, a.at(ci, unsigned(yi), unsigned(xi)));
-                sum += a.at(ci, unsigned(yi), unsigned(xi));
-                ++cnt;
-              }
-            o.at(ci, y, xx) = n.op == "MaxPool" ? m : sum / (cip ? double(ks[0] * ks[1]) : double(cnt));
-          }
-    } else if (n.op == "Pad") {
-      const auto& pads = g.constant(n.inputs[1]).v;
-      const unsigned pt = unsigned(pads[2]), pl = unsigned(pads[3]);
-      o.c = a.c;
-      o.h = a.h + pt + unsigned(pads[6]);
-      o.w = a.w + pl + unsigned(pads[7]);
-      o.v.assign(size_t(o.c) * o.h * o.w, 0);
-      for (unsigned ci = 0; ci < a.c; ++ci)
-        for (unsigned y = 0; y < a.h; ++y)
-          for (unsigned xx = 0; xx < a.w; ++xx) o.at(ci, y + pt, xx + pl) = a.at(ci, y, xx);
-    } else if (n.op == "Add") {
-      o = a;
-      const FMap& b = t[n.inputs[1]];
-      for (size_t i = 0; i < o.v.size(); ++i) o.v[i] += b.v[i];
-    } else if (n.op == "Flatten") {
-      o = a;
-      o.c = unsigned(a.v.size());
-      o.h = o.w = 1;
-    } else if (n.op == "Gemm") {
-      const auto& W = g.constant(n.inputs[1]);
-      const auto& B = g.constant(n.inputs[2]);
-      o.c = unsigned(W.dims[0]);
-      o.v.assign(o.c, 0);
-      for (unsigned j = 0; j < o.c; ++j) {
-        double acc = B.v[j];
-        for (size_t i = 0; i < a.v.size(); ++i) acc += W.v[j * a.v.size() + i] * a.v[i];
-        o.v[j] = acc;
-      }
-    } else {
-      ADD_FAILURE() << "float_eval: " << n.op;
-    }
-    t[n.outputs[0]] = o;
-  }
-  return t[g.outputs[0]].v;
-}
-
 struct Ran {
   std::vector<int16_t> out;
+  std::vector<int16_t> ref;  // the CPU reference of the quantised graph
   std::vector<double> want;  // float
   Compiled c;
 };
@@ -177,9 +77,16 @@ Ran compile_and_run(const CnnSpec& sp, const PlatformConfig& cfg, uint64_t seed,
   EXPECT_EQ(ir.leftover_valid, r.c.overcounted_words) << "words left valid: a consumer count too high";
   r.out = ir.outputs.begin()->second;
   graph::Graph g = graph::import_onnx(bytes, "cnn.onnx");
+  graph::prepare(g);
+  RefParams rp;
+  rp.xbar_size = cfg.xbar.size;
+  rp.frac_bits = cfg.numerics.frac_bits;
+  rp.lut_bits = cfg.numerics.lut_bits;
+  r.ref = reference_graph(g, rp, {{"x", x}}).begin()->second;
+  EXPECT_EQ(r.out, r.ref) << "the kernel differs from the CPU reference of the quantised graph";
   std::vector<double> xf(x.size());
   for (size_t i = 0; i < x.size(); ++i) xf[i] = x[i] / 4096.0;
-  r.want = float_eval(g, xf, sp.c, sp.h, sp.w);
+  r.want = float_graph(g, {{"x", xf}}).begin()->second;
   EXPECT_EQ(r.out.size(), r.want.size());
   double e = 0, mx = 0;
   for (size_t i = 0; i < r.out.size() && i < r.want.size(); ++i)
@@ -250,6 +157,74 @@ TEST(CnnBackend, InputLayoutAndSchedules) {
     if (sched == 1) first = r;
     else EXPECT_EQ(r.out, first.out);
   }
+}
+
+
+// Random networks: every operator the back end maps, random shapes, strides 1 and 2, padding,
+// dilation, channel counts on both sides of the crossbar size (X = 32), copies (a small
+// instruction memory on odd cases), bit for bit against the reference.
+TEST(CnnBackend, RandomNetworksBitExact) {
+  int ran = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    TestRng rng(seed);
+    CnnSpec sp;
+    sp.c = 1 + rng.below(5);
+    sp.h = 5 + rng.below(6);
+    sp.w = 5 + rng.below(6);
+    unsigned c = sp.c, h = sp.h, w = sp.w;
+    const unsigned n = 2 + rng.below(4);
+    for (unsigned i = 0; i < n; ++i) {
+      const unsigned kind = rng.below(10);
+      CnnLayer L{L::Conv};
+      if (kind <= 3) {
+        L.kind = rng.below(4) == 0 ? L::PadConv : L::Conv;
+        L.cout = 1 + rng.below(40);
+        L.k = 1 + rng.below(3);
+        L.stride = 1 + rng.below(2);
+        L.pad = rng.below(L.k / 2 + 1);
+        L.dil = L.kind == L::Conv && rng.below(4) == 0 ? 2 : 1;
+        L.bias = rng.below(3) != 0;
+        const unsigned span = L.dil * (L.k - 1) + 1;
+        if (h + 2 * L.pad < span || w + 2 * L.pad < span) continue;
+        h = (h + 2 * L.pad - span) / L.stride + 1, w = (w + 2 * L.pad - span) / L.stride + 1, c = L.cout;
+      } else if (kind <= 5) {
+        L.kind = kind == 4 ? L::MaxPool : L::AvgPool;
+        L.k = 2 + rng.below(2);
+        L.stride = 1 + rng.below(2);
+        L.pad = rng.below(2) && L.k == 3 ? 1 : 0;
+        L.count_include_pad = rng.below(2);
+        if (h + 2 * L.pad < L.k || w + 2 * L.pad < L.k) continue;
+        h = (h + 2 * L.pad - L.k) / L.stride + 1, w = (w + 2 * L.pad - L.k) / L.stride + 1;
+      } else if (kind <= 7) {
+        const CnnLayer::Kind acts[] = {L::Relu, L::Sigmoid, L::Tanh, L::Leaky};
+        L.kind = acts[rng.below(4)];
+      } else if (kind == 8) {
+        if (c * 9 > 16 * 32) continue;  // the residual conv's copy must fit a tile
+        L.kind = L::Residual;
+        L.k = 3;
+      } else {
+        continue;
+      }
+      sp.layers.push_back(L);
+    }
+    if (sp.layers.empty()) continue;
+    if (rng.below(2)) sp.layers.push_back({L::Gemm, 1 + rng.below(12)});
+    const bool copies = seed % 3 == 0;
+    const PlatformConfig cfg = copies ? cnn_config(32, 16, {"core.imem_words=192", "tile.fifo_depth=1"}) : cnn_config();
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    try {
+      const Ran r = compile_and_run(sp, cfg, seed, seed);
+      if (r.out.empty()) continue;
+      ++ran;
+    } catch (const CompileError& e) {
+      // only the documented limits may refuse a random network
+      const std::string m = e.what();
+      EXPECT_TRUE(m.find("a copy must fit") != std::string::npos || m.find("does not fit") != std::string::npos ||
+                  m.find("instruction memory") != std::string::npos)
+          << m;
+    }
+  }
+  EXPECT_GE(ran, 30);
 }
 
 }  // namespace
