@@ -77,9 +77,10 @@ int do_exec(const ExecOptions& o) {
   struct Bound {
     isa::Tensor t;
     std::string file;
-    std::vector<int16_t> words;
+    std::vector<int16_t> words;  // batch × t.len
     uint64_t host_addr = 0;
   };
+  unsigned batch = 0;  // samples (every input file holds the same number)
   std::vector<Bound> ins, outs;
   if (parsed.ok()) {
     const isa::KernelImage& img = *parsed.image;
@@ -119,8 +120,21 @@ int do_exec(const ExecOptions& o) {
         std::string err;
         if (!isa::read_npy_file(it->second, a, err)) throw ConfigError(it->second + ": " + err);
         Bound b{t, it->second, tensor_words(a, cfg.numerics.frac_bits, it->second), 0};
-        if (b.words.size() != t.len)
-          throw ConfigError(fmt::format("{}: {} values for tensor '{}' of {} words", it->second, b.words.size(), t.name, t.len));
+        // One sample (any shape holding len values), or a batch: N samples along the first
+        // dimension (N x the tensor's shape, e.g. N x 1 x 8 x 8 for a 1 x 1 x 8 x 8 input).
+        unsigned n = 1;
+        if (b.words.size() != t.len) {
+          const bool leading = !a.shape.empty() && a.shape[0] > 1 && b.words.size() % t.len == 0 &&
+                               b.words.size() / t.len == a.shape[0];
+          if (!leading)
+            throw ConfigError(fmt::format("{}: {} values for tensor '{}' of {} words (a batch needs N x {} values, N "
+                                          "the first dimension)",
+                                          it->second, b.words.size(), t.name, t.len, t.len));
+          n = unsigned(a.shape[0]);
+        }
+        if (batch && n != batch)
+          throw ConfigError(fmt::format("{}: {} samples, but another input has {}", it->second, n, batch));
+        batch = n;
         ins.push_back(std::move(b));
       } else {
         auto it = out_files.find(t.name);
@@ -136,9 +150,10 @@ int do_exec(const ExecOptions& o) {
     next += (bytes + 7) & ~uint64_t(7);
     return a;
   };
+  if (!batch) batch = 1;
   const uint64_t kaddr = place(image.size());
-  for (auto& b : ins) b.host_addr = place(2ull * b.t.len);
-  for (auto& b : outs) b.host_addr = place(2ull * b.t.len);
+  for (auto& b : ins) b.host_addr = place(2ull * b.t.len * batch);
+  for (auto& b : outs) b.host_addr = place(2ull * b.t.len * batch);
   if (next - ExecSystem::kDramBase > (uint64_t(cfg.host.dram_mib) << 20))
     throw ConfigError("kernel and tensors do not fit host.dram_mib");
 
@@ -155,14 +170,19 @@ int do_exec(const ExecOptions& o) {
   sys.script = [&](ExecSystem& s) {
     stage = "LOAD";
     if ((code = s.driver.load(kaddr, static_cast<uint32_t>(image.size())))) return;
-    stage = "input DMA";
-    for (auto& b : ins)
-      if ((code = s.driver.dma(b.host_addr, s.driver.window_addr(b.t.tile, b.t.addr), 2 * b.t.len, b.t.count))) return;
-    stage = "run";
-    if ((code = s.driver.run())) return;
-    stage = "output DMA";
-    for (auto& b : outs)
-      if ((code = s.driver.dma(s.driver.window_addr(b.t.tile, b.t.addr), b.host_addr, 2 * b.t.len))) return;
+    for (unsigned k = 0; k < batch; ++k) {
+      stage = batch > 1 ? fmt::format("input DMA (sample {})", k) : "input DMA";
+      for (auto& b : ins)
+        if ((code = s.driver.dma(b.host_addr + 2ull * b.t.len * k, s.driver.window_addr(b.t.tile, b.t.addr), 2 * b.t.len,
+                                 b.t.count)))
+          return;
+      stage = batch > 1 ? fmt::format("run (sample {})", k) : "run";
+      if ((code = s.driver.run())) return;
+      stage = batch > 1 ? fmt::format("output DMA (sample {})", k) : "output DMA";
+      for (auto& b : outs)
+        if ((code = s.driver.dma(s.driver.window_addr(b.t.tile, b.t.addr), b.host_addr + 2ull * b.t.len * k, 2 * b.t.len)))
+          return;
+    }
   };
   const auto wall0 = std::chrono::steady_clock::now();
   const bool finished = sys.run(parse_time_value(o.max_time, "--max-time"));
@@ -179,20 +199,29 @@ int do_exec(const ExecOptions& o) {
     summary.exit_reason = "error";
     std::cerr << fmt::format("pumavp exec: error: {} failed with ERROR_CODE {}: {}\n", stage, code,
                              hi.last_error_message());
-    if (stage == "run") std::cerr << sys.accel.node.report();
+    if (stage.rfind("run", 0) == 0) std::cerr << sys.accel.node.report();
   } else {
     summary.exit_reason = "done";
     for (auto& b : outs) {
-      std::vector<double> v(b.t.len);
+      std::vector<double> v(size_t(b.t.len) * batch);
       const auto* p = reinterpret_cast<const int16_t*>(sys.host_mem(b.host_addr));
       for (size_t i = 0; i < v.size(); ++i) v[i] = p[i];
       if (b.file.empty()) {
-        std::cout << b.t.name << ":";
-        for (double x : v) std::cout << " " << x;
-        std::cout << "\n";
+        for (unsigned k = 0; k < batch; ++k) {
+          std::cout << b.t.name << (batch > 1 ? fmt::format("[{}]", k) : "") << ":";
+          for (size_t i = 0; i < b.t.len; ++i) std::cout << " " << v[size_t(k) * b.t.len + i];
+          std::cout << "\n";
+        }
         continue;
       }
-      if (!isa::write_npy_file(b.file, isa::NpyArray::make(isa::NpyType::I16, {b.t.len}, v), err))
+      // The model's shape (TENSOR shape), a batch along its first dimension.
+      std::vector<uint64_t> shape(b.t.shape.begin(), b.t.shape.end());
+      if (shape.empty()) shape = {b.t.len};
+      if (batch > 1) {
+        if (shape.size() > 1 && shape[0] == 1) shape[0] = batch;
+        else shape.insert(shape.begin(), batch);
+      }
+      if (!isa::write_npy_file(b.file, isa::NpyArray::make(isa::NpyType::I16, shape, v), err))
         throw OutputError("--output " + b.t.name + ": " + err);
     }
   }

@@ -32,6 +32,10 @@ struct PlatformConfig;
 
 namespace pumavp::compiler {
 
+namespace graph {
+struct Graph;
+}
+
 // The platform resources the compiler maps onto: the platform's one Geometry (tiles, cores,
 // MVMUs, crossbar size, slices, Q format, memories) plus the receive-FIFO depth.
 struct Target {
@@ -91,6 +95,9 @@ Compiled compile(const Model& m, const Target& t, const CompileOptions& opt = {}
 Compiled compile_onnx(const std::string& bytes, const std::string& name, const Target& t,
                       const CompileOptions& opt = {});
 Compiled compile_onnx_file(const std::string& path, const Target& t, const CompileOptions& opt = {});
+// The back-end choice and compilation of a graph graph::prepare() has seen (`notes`: its notes).
+Compiled compile_prepared(const graph::Graph& g, std::vector<std::string> notes, const Target& t,
+                          const CompileOptions& opt = {});
 
 // One line per layer whose weights or bias saturated when quantised (values outside the
 // Q format's range were clamped), naming the layer, the counts and the range; empty when

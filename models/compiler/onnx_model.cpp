@@ -20,9 +20,32 @@ Model load_onnx_model(const std::string& path, const ShapeCheck& check_shapes) {
   return load_onnx_model_bytes(bytes, path, check_shapes);
 }
 
+namespace {
+
+// The image's tensors carry the ONNX shapes of the graph inputs and outputs (pumavp exec reads
+// and writes .npy files in those shapes).
+void set_shapes(const graph::Graph& g, Compiled& c) {
+  for (isa::Tensor& t : c.image.tensors) {
+    const graph::Tensor* gt = g.find(t.name);
+    if (!gt || !gt->shape_known || gt->shape.empty() || gt->shape.size() > 8) continue;
+    std::vector<uint32_t> s;
+    uint64_t prod = 1;
+    for (int64_t d : gt->shape) s.push_back(uint32_t(d)), prod *= uint64_t(d);
+    if (prod == t.len) t.shape = std::move(s);
+  }
+}
+
+}  // namespace
+
 Compiled compile_onnx(const std::string& bytes, const std::string& name, const Target& t, const CompileOptions& opt) {
   graph::Graph g = graph::import_onnx(bytes, name);
   std::vector<std::string> notes = graph::prepare(g);
+  Compiled c = compile_prepared(g, notes, t, opt);
+  set_shapes(g, c);
+  return c;
+}
+
+Compiled compile_prepared(const graph::Graph& g, std::vector<std::string> notes, const Target& t, const CompileOptions& opt) {
   if (graph::is_fully_connected_chain(g)) {
     // The MLP back end (chains of any size, layers split over tiles).
     graph::check_supported(g);

@@ -872,7 +872,10 @@ void Assembler::dir_xbar(unsigned mcol, const std::vector<Tok>& toks) {
           error(ft.col, "format=raw needs an int16 or int32 .npy file ('" + ft.text + "' is float)");
           ok = false;
         } else {
-          if (a.rows() > 4096 || a.cols() > 4096) {
+          if (a.shape.size() > 2) {
+            error(ft.col, "a weight array must be 1-D or 2-D, not " + std::to_string(a.shape.size()) + "-D");
+            ok = false;
+          } else if (a.rows() > 4096 || a.cols() > 4096) {
             error(ft.col, "weight array too large");
             ok = false;
           }

@@ -27,7 +27,7 @@ bool DataBlock::operator==(const DataBlock& o) const {
 }
 bool Tensor::operator==(const Tensor& o) const {
   return name == o.name && tile == o.tile && addr == o.addr && len == o.len && dir == o.dir &&
-         count == o.count;
+         count == o.count && shape == o.shape;
 }
 bool Symbol::operator==(const Symbol& o) const {
   return name == o.name && tile == o.tile && core == o.core && index == o.index;
@@ -114,6 +114,10 @@ std::vector<uint8_t> write_image(const KernelImage& img) {
     o.u8(t.count);
     o.u16(uint16_t(t.name.size()));
     o.bytes(t.name.data(), t.name.size());
+    if (!t.shape.empty()) {
+      o.u8(uint8_t(t.shape.size()));
+      for (uint32_t d : t.shape) o.u32(d);
+    }
     secs.push_back({SectionType::Tensor, t.tile, 0, 0, std::move(o.b)});
   }
   for (const auto& x : img.xbars) {
@@ -381,7 +385,21 @@ ImageResult read_image(const uint8_t* data, size_t size, const Geometry* platfor
         if (t.dir == TensorDir::Out && t.count != 0) return bad("output TENSOR with count != 0");
         if (t.len == 0) return bad("TENSOR of length 0");
         if (n < 1 || n > 64) return bad("TENSOR name length " + std::to_string(n) + " (1..64)");
-        if (sz != 12u + n) return bad("TENSOR size does not match its name length");
+        if (sz < 12u + n) return bad("TENSOR size does not match its name length");
+        if (sz > 12u + n) {
+          const unsigned rank = p[12 + n];
+          if (rank < 1 || rank > 8) return bad("TENSOR shape rank " + std::to_string(rank) + " (1..8)");
+          if (sz != 12u + n + 1 + 4 * rank) return bad("TENSOR size does not match its name and shape");
+          uint64_t prod = 1;
+          for (unsigned k = 0; k < rank; ++k) {
+            const uint32_t d = rd32(p + 13 + n + 4 * k);
+            if (d == 0) return bad("TENSOR shape with a zero dimension");
+            prod *= d;
+            if (prod > t.len) return bad("TENSOR shape holds more than its length");
+            t.shape.push_back(d);
+          }
+          if (prod != t.len) return bad("TENSOR shape does not hold its length");
+        }
         t.name.assign(reinterpret_cast<const char*>(p + 12), n);
         if (!valid_tensor_name(t.name)) return bad("TENSOR name has forbidden characters");
         if (!seen_tensor.insert(t.name).second) return bad("duplicate TENSOR name \"" + t.name + "\"");

@@ -82,6 +82,10 @@ struct Tensor {
   uint32_t len = 0;               // words, >= 1
   TensorDir dir = TensorDir::In;
   uint8_t count = 1;              // inputs 1..255, outputs 0
+  // The tensor's shape in its model (ONNX order, e.g. 1,1,8,8); empty: a plain vector of len
+  // words. Stored after the name as u8 rank (1..8) and rank u32 dims whose product is len
+  // (docs/decisions-isa.md, "Tensor shapes").
+  std::vector<uint32_t> shape;
   bool operator==(const Tensor& o) const;
 };
 

@@ -121,8 +121,8 @@ bool parse_npy(const uint8_t* b, size_t size, NpyArray& out, std::string& err) {
       shape.push_back(size_t(v));
     }
   }
-  if (shape.size() != 1 && shape.size() != 2) {
-    err = ".npy array must be 1-D or 2-D, not " + std::to_string(shape.size()) + "-D";
+  if (shape.empty() || shape.size() > 8) {
+    err = ".npy array must have 1 to 8 dimensions, not " + std::to_string(shape.size());
     return false;
   }
   uint64_t n = 1;

@@ -22,12 +22,17 @@ const char* npy_descr(NpyType t);  // "<i2", "<i4", "<f4", "<f8"
 
 struct NpyArray {
   NpyType type = NpyType::F64;
-  std::vector<size_t> shape;   // 1 or 2 entries
+  std::vector<size_t> shape;   // 1 to 8 entries (matrices: 1 or 2)
   std::vector<double> data;    // all supported types are exact in double; C order
 
   static NpyArray make(NpyType t, std::vector<size_t> shape, std::vector<double> data);
   bool is_integer() const { return type == NpyType::I16 || type == NpyType::I32; }
-  size_t rows() const { return shape.size() == 2 ? shape[0] : 1; }
+  // Rows of the array seen as a matrix: every dimension but the last (1 for a 1-D array).
+  size_t rows() const {
+    size_t r = 1;
+    for (size_t i = 0; i + 1 < shape.size(); ++i) r *= shape[i];
+    return r;
+  }
   size_t cols() const { return shape.empty() ? 0 : shape.back(); }
   double at(size_t r, size_t c) const { return data[r * cols() + c]; }
 };

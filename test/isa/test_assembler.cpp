@@ -66,8 +66,8 @@ TEST(IsaAssembler, WorkedExample) {
   EXPECT_FALSE(h.panther);
   // tensors
   ASSERT_EQ(img->tensors.size(), 2u);
-  EXPECT_EQ(img->tensors[0], (Tensor{"x", 0, 0, 4, TensorDir::In, 1}));
-  EXPECT_EQ(img->tensors[1], (Tensor{"y", 1, 0, 2, TensorDir::Out, 0}));
+  EXPECT_EQ(img->tensors[0], (Tensor{"x", 0, 0, 4, TensorDir::In, 1, {}}));
+  EXPECT_EQ(img->tensors[1], (Tensor{"y", 1, 0, 2, TensorDir::Out, 0, {}}));
   // weights as written: q values times 4096
   ASSERT_EQ(img->xbars.size(), 2u);
   const XbarWeights& w1 = img->xbars[0];
@@ -238,7 +238,7 @@ TEST(IsaAssembler, DataAndTensors) {
   EXPECT_EQ(img->data[0].count, 2);
   EXPECT_EQ(img->data[0].words, (std::vector<int16_t>{2048, -4096, 4096, 10240}));
   EXPECT_EQ(img->data[1].words, (std::vector<int16_t>{1, -1, -1, -32768, 6144}));
-  EXPECT_EQ(img->tensors[0], (Tensor{"in0", 0, 10, 8, TensorDir::In, 3}));
+  EXPECT_EQ(img->tensors[0], (Tensor{"in0", 0, 10, 8, TensorDir::In, 3, {}}));
 }
 
 TEST(IsaAssembler, WeightFiles) {

@@ -55,8 +55,16 @@ TEST(IsaNpy, RejectsUnsupported) {
   EXPECT_NE(err.find("dtype"), std::string::npos);
   auto fo = handmade("{'descr': '<i2', 'fortran_order': True, 'shape': (1, 1), }", {0, 1});
   EXPECT_FALSE(parse_npy(fo.data(), fo.size(), a, err));
-  auto d3 = handmade("{'descr': '<i2', 'fortran_order': False, 'shape': (1, 1, 1), }", {0, 1});
-  EXPECT_FALSE(parse_npy(d3.data(), d3.size(), a, err));
+  // Up to 8 dimensions (tensors such as N x 1 x 8 x 8 images); 9 are refused; 0-D too.
+  auto d3 = handmade("{'descr': '<i2', 'fortran_order': False, 'shape': (1, 1, 1), }", {7, 0});
+  ASSERT_TRUE(parse_npy(d3.data(), d3.size(), a, err)) << err;
+  EXPECT_EQ(a.shape, (std::vector<size_t>{1, 1, 1}));
+  EXPECT_EQ(a.data, (std::vector<double>{7}));
+  auto d9 = handmade("{'descr': '<i2', 'fortran_order': False, 'shape': (1, 1, 1, 1, 1, 1, 1, 1, 1), }", {0, 1});
+  EXPECT_FALSE(parse_npy(d9.data(), d9.size(), a, err));
+  EXPECT_NE(err.find("1 to 8 dimensions"), std::string::npos) << err;
+  auto d0 = handmade("{'descr': '<i2', 'fortran_order': False, 'shape': (), }", {0, 1});
+  EXPECT_FALSE(parse_npy(d0.data(), d0.size(), a, err));
   auto tr = handmade("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", {0, 0, 0, 0, 0, 0, 0xF0, 0x3F});
   EXPECT_FALSE(parse_npy(tr.data(), tr.size(), a, err));
   EXPECT_NE(err.find("truncated"), std::string::npos);
