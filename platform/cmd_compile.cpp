@@ -7,6 +7,7 @@
 #include "common/config.h"
 #include "common/output_file.h"
 #include "exit_codes.h"
+#include "compiler/cnn.h"
 #include "compiler/compiler.h"
 #include "isa/kimage.h"
 
@@ -33,6 +34,17 @@ int run_compile(const CompileCliOptions& o) {
     const bool onnx = o.model.size() >= 5 && o.model.compare(o.model.size() - 5, 5, ".onnx") == 0;
     if (onnx) {
       c = compiler::compile_onnx_file(o.model, target, co);
+    } else if (compiler::is_cnn_yaml(o.model)) {
+      // Shapes first: a network that does not fit gets its mapping report, no weight made.
+      const compiler::net::Net shapes = compiler::load_cnn_yaml(o.model, false);
+      const uint64_t need = compiler::net_crossbars(shapes, target.geometry.xbar_size);
+      if (need > target.geometry.crossbars()) {
+        if (o.report) std::cout << compiler::net_mapping_report(shapes, target);
+        throw compiler::CompileError("model '" + shapes.name + "' does not fit: it needs " + std::to_string(need) +
+                                     " crossbars, the platform has " + std::to_string(target.geometry.crossbars()) +
+                                     (o.report ? "" : " (--report prints the mapping)"));
+      }
+      c = compiler::compile_net(compiler::load_cnn_yaml(o.model), target, co);
     } else {
       // The fit check runs on the shapes, before any weight is generated or read.
       compiler::Model m = compiler::load_model(o.model, [&](const compiler::Model& shapes) { compiler::check_fits(shapes, target); });

@@ -962,6 +962,35 @@ unsigned net_crossbars(const Net& n, unsigned xbar) {
   return total;
 }
 
+std::string net_mapping_report(const Net& n, const Target& t) {
+  const Geometry& g = t.geometry;
+  const unsigned X = g.xbar_size;
+  std::string s = fmt::format("model '{}': {} operators (shapes only)\n", n.name, n.ops.size());
+  uint64_t total = 0, params = 0;
+  for (size_t oi = 0; oi < n.ops.size(); ++oi) {
+    const Op& op = n.ops[oi];
+    const net::Tensor& in = n.tensors[op.in[0]];
+    const net::Tensor& o = n.tensors[op.out];
+    s += fmt::format("  {:>2} {:<8} {:<12} {}x{}x{} -> {}x{}x{}", oi, op.gemm ? "gemm" : net::kind_name(op.kind), op.name, in.c,
+                     in.h, in.w, o.c, o.h, o.w);
+    if (op.kind == Kind::Conv) {
+      const auto rb = net::row_blocks(op.cin, op.kh, op.kw, X);
+      const uint64_t cb = (op.cout + X - 1) / X, xb = rb.blocks.size() * cb;
+      const uint64_t w = uint64_t(op.cout) * op.cin * op.kh * op.kw;
+      total += xb;
+      params += w;
+      s += fmt::format("  k{}x{}  {} weights, {} row x {} column blocks = {} crossbars", op.kh, op.kw, w, rb.blocks.size(), cb, xb);
+    }
+    s += "\n";
+  }
+  const uint64_t cap = g.crossbars();
+  s += fmt::format("total: {} weights, {} crossbars of {}x{} ({} MB of 16-bit weights); one node ({} tiles x {} cores x {} "
+                   "MVMUs) has {}: {:.2f}x a node, at least {} node{}\n",
+                   params, total, X, X, params * 2 / 1000000, g.tiles, g.cores_per_tile, g.num_mvmu, cap,
+                   double(total) / double(cap), (total + cap - 1) / cap, (total + cap - 1) / cap == 1 ? "" : "s");
+  return s;
+}
+
 Compiled compile_net(const Net& n, const Target& t, const CompileOptions& opt) {
   const unsigned need = net_crossbars(n, t.geometry.xbar_size);
   if (need > t.geometry.crossbars())
