@@ -41,6 +41,7 @@ extern const uint8_t cnn_demo_image_end[];
 #define W2 (CNN_W0 / 2)
 #define H3 (CNN_H0 / 4) /* after pool 2: the map the Gemm sees */
 #define W3 (CNN_W0 / 4)
+_Static_assert(H3 == W3, "the Gemm-as-Conv below takes a square map");
 
 static int16_t sat16(int64_t v) { return v > 32767 ? 32767 : v < -32768 ? -32768 : (int16_t)v; }
 
@@ -53,39 +54,57 @@ static int16_t round_sat(int64_t v) {
   return sat16(q);
 }
 
-/* One Conv with ReLU (pad = k/2, stride 1) on a C x H x W map in C, H, W order:
+/* The exact sum of one crossbar row block (input channels c0..c1-1) for output (y, x):
+ * taps outside the input (padding) contribute nothing. ACC is int32_t when the block's
+ * weights allow it (see conv_relu), int64_t otherwise. */
+#define BLOCK_SUM(ACC, name)                                                                              \
+  static ACC name(const int16_t* in, int h, int wd, const int16_t* wco, int k, int pad, int c0, int c1, int y, \
+                  int x) {                                                                                \
+    const int ky0 = pad > y ? pad - y : 0, ky1 = h + pad - y < k ? h + pad - y : k;                       \
+    const int kx0 = pad > x ? pad - x : 0, kx1 = wd + pad - x < k ? wd + pad - x : k;                     \
+    ACC sum = 0;                                                                                          \
+    for (int ci = c0; ci < c1; ++ci) {                                                                    \
+      const int16_t* wk = wco + ci * k * k;                                                               \
+      const int16_t* plane = in + ci * h * wd;                                                            \
+      for (int ky = ky0; ky < ky1; ++ky) {                                                                \
+        const int base = (y - pad + ky) * wd + (x - pad); /* + kx >= 0 for kx >= kx0 */                   \
+        for (int kx = kx0; kx < kx1; ++kx) sum += (ACC)((int32_t)wk[ky * k + kx] * plane[base + kx]);     \
+      }                                                                                                   \
+    }                                                                                                     \
+    return sum;                                                                                           \
+  }
+BLOCK_SUM(int32_t, block_sum32)
+BLOCK_SUM(int64_t, block_sum64)
+
+/* One Conv (+ ReLU) with padding `pad`, stride 1, on a C x H x W map in C, H, W order:
  * w is [cout][cin][k][k], out is cout x oh x ow with oh = h + 2*pad - k + 1. `group` =
- * input channels per crossbar row block. Used for the Gemm too (k = h = w, pad 0). */
+ * input channels per crossbar row block. Used for the Gemm too (k = h = w, pad 0).
+ * A block's sum fits int32 whenever sum|w| * 2^15 < 2^31 (|x| <= 2^15): then it is
+ * accumulated in int32 (one multiply-add per tap on RV32), else in int64; both exact. */
 static void conv_relu(const int16_t* in, int cin, int h, int wd, const int16_t* w, const int16_t* b, int cout,
                       int k, int pad, int group, int relu, int16_t* out) {
   const int oh = h + 2 * pad - k + 1, ow = wd + 2 * pad - k + 1;
   for (int co = 0; co < cout; ++co) {
-    for (int y = 0; y < oh; ++y) {
-      for (int x = 0; x < ow; ++x) {
-        int16_t acc = 0;
-        for (int c0 = 0; c0 < cin; c0 += group) {
-          const int c1 = c0 + group < cin ? c0 + group : cin;
-          int64_t sum = 0; /* exact within the block */
-          for (int ci = c0; ci < c1; ++ci) {
-            const int16_t* wk = w + ((co * cin + ci) * k) * k;
-            const int16_t* plane = in + ci * h * wd;
-            for (int ky = 0; ky < k; ++ky) {
-              const int iy = y + ky - pad;
-              if (iy < 0 || iy >= h) continue;
-              for (int kx = 0; kx < k; ++kx) {
-                const int ix = x + kx - pad;
-                if (ix < 0 || ix >= wd) continue;
-                sum += (int32_t)wk[ky * k + kx] * plane[iy * wd + ix];
-              }
-            }
-          }
+    const int16_t* wco = w + co * cin * k * k;
+    for (int c0 = 0; c0 < cin; c0 += group) {
+      const int c1 = c0 + group < cin ? c0 + group : cin;
+      int64_t l1 = 0;
+      for (int i = c0 * k * k; i < c1 * k * k; ++i) l1 += wco[i] < 0 ? -wco[i] : wco[i];
+      const int narrow = l1 * 32768 < ((int64_t)1 << 31);
+      for (int y = 0; y < oh; ++y) {
+        for (int x = 0; x < ow; ++x) {
+          const int64_t sum = narrow ? block_sum32(in, h, wd, wco, k, pad, c0, c1, y, x)
+                                     : block_sum64(in, h, wd, wco, k, pad, c0, c1, y, x);
           const int16_t part = round_sat(sum);
-          acc = c0 == 0 ? part : sat16((int32_t)acc + part);
+          int16_t* o = &out[(co * oh + y) * ow + x];
+          *o = c0 == 0 ? part : sat16((int32_t)*o + part); /* blocks added in order, saturating */
         }
-        acc = sat16((int32_t)acc + b[co]);
-        if (relu && acc < 0) acc = 0;
-        out[(co * oh + y) * ow + x] = acc;
       }
+    }
+    for (int i = 0; i < oh * ow; ++i) {
+      int16_t* o = &out[co * oh * ow + i];
+      *o = sat16((int32_t)*o + b[co]);
+      if (relu && *o < 0) *o = 0;
     }
   }
 }
