@@ -22,6 +22,7 @@ struct CompileCliOptions {
   std::vector<std::string> sets;
   bool report = false;
   std::string emit_asm;
+  bool no_input_shuffle = false, no_mvm_coalescing = false;
 };
 
 int run_compile(const CompileCliOptions& o) {
@@ -31,6 +32,8 @@ int run_compile(const CompileCliOptions& o) {
     const compiler::Target target = compiler::target_from_config(cfg);
     compiler::CompileOptions co;
     co.emit_asm = !o.emit_asm.empty();
+    co.input_shuffle = !o.no_input_shuffle;
+    co.coalesce_mvm = !o.no_mvm_coalescing;
     const bool onnx = o.model.size() >= 5 && o.model.compare(o.model.size() - 5, 5, ".onnx") == 0;
     if (onnx) {
       c = compiler::compile_onnx_file(o.model, target, co);
@@ -90,6 +93,10 @@ void register_cmd_compile(CLI::App& app, CommandContext& ctx) {
   sub->add_option("--config,-c", opt->config, "platform configuration (YAML); default: built-in defaults");
   sub->add_option("--set", opt->sets, "override a key: key.path=value")->allow_extra_args(false);
   sub->add_flag("--report", opt->report, "print the mapping and quantisation report");
+  sub->add_flag("--no-input-shuffle", opt->no_input_shuffle,
+                "graph back end: load every convolution window in full (ablation of the mvm input shuffle)");
+  sub->add_flag("--no-mvm-coalescing", opt->no_mvm_coalescing,
+                "graph back end: one mvm per MVMU instead of one per core (ablation)");
   sub->add_option("--emit-asm", opt->emit_asm, "also write the generated program as .pasm");
   sub->callback([opt, &ctx] { ctx.exit_code = run_compile(*opt); });
 }

@@ -466,7 +466,7 @@ void CnnGenerator::conv(size_t oi) {
     return hwc ? kx * (NKY * G) + kyy * G + cc : (cc * NKY + kyy) * op.kw + kx;
   };
   // input shuffle: one group of the whole window (HWC) or one group per kernel row (CHW)
-  const bool can_shuffle = op.dw == 1 && op.sw < op.kw;
+  const bool can_shuffle = opt_.input_shuffle && op.dw == 1 && op.sw < op.kw;
   const unsigned F = can_shuffle ? (hwc ? op.kw * NKY * G : op.kw) : 0;
   const unsigned S = can_shuffle ? (hwc ? op.sw * NKY * G : op.sw) : 0;
   const uint16_t ACC = e_.rf(4), TMP = e_.rf(4 + X_);
@@ -601,7 +601,15 @@ void CnnGenerator::conv(size_t oi) {
           load_words(tile, core, op.in[0], ws,
                      fmt::format("{} ({},{}) block r{} -> mvmu {}{}", op.name, yo, xo, r, m, cont ? " (new columns)" : ""));
         }
-        if (!counting_) e_.mvm(tile, core, mask, next ? F : 0, next ? S : 0, fmt::format("{} pixel ({},{})", op.name, yo, xo));
+        if (!counting_) {
+          if (opt_.coalesce_mvm) {
+            e_.mvm(tile, core, mask, next ? F : 0, next ? S : 0, fmt::format("{} pixel ({},{})", op.name, yo, xo));
+          } else {
+            for (unsigned m = 0; m < M; ++m)
+              if (mask >> m & 1)
+                e_.mvm(tile, core, 1u << m, next ? F : 0, next ? S : 0, fmt::format("{} pixel ({},{}) mvmu {}", op.name, yo, xo, m));
+          }
+        }
         // chain segments on this core
         for (unsigned cb = 0; cb < p.ncb; ++cb) {
           const unsigned cols = std::min(X_, op.cout - cb * X_);
@@ -1002,7 +1010,9 @@ Compiled compile_net(const Net& n, const Target& t, const CompileOptions& opt) {
   const size_t limit = t.geometry.core_imem_words;
   // Sizing runs (memory unchecked): copies until every program fits the instruction memory.
   for (int attempt = 0;; ++attempt) {
-    CnnGenerator gen(n, t, CompileOptions{false, false}, replicas);
+    CompileOptions sizing = opt;
+    sizing.emit_asm = sizing.asm_weights = false;
+    CnnGenerator gen(n, t, sizing, replicas);
     gen.set_sizing(true);
     gen.run();
     const std::vector<size_t> sizes = gen.op_program_sizes();

@@ -84,6 +84,9 @@ struct Compiled {
 struct CompileOptions {
   bool emit_asm = true;          // build asm_text (large for big models)
   bool asm_weights = true;       // include the weights inline in asm_text
+  // Graph back end optimisations (Diss. Table 3.10), each can be switched off for ablations:
+  bool input_shuffle = true;     // sliding windows reuse XbarIn words with the mvm shuffle
+  bool coalesce_mvm = true;      // one mvm for all MVMUs of a core (else one per MVMU)
 };
 
 Compiled compile(const Model& m, const Target& t, const CompileOptions& opt = {});
