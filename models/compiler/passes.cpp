@@ -738,7 +738,7 @@ struct OpRule {
 
 const std::map<std::string, OpRule>& mlp_rules() {
   static const std::map<std::string, OpRule> r = {
-      {"Gemm", {{"alpha", "beta", "transA", "transB"}}},
+      {"Gemm", {{"alpha", "beta", "transA", "transB", "broadcast"}}},  // broadcast: opset <= 6
       {"MatMul", {{}}},
       {"Add", {{}}},
       {"Relu", {{}}},
@@ -865,8 +865,8 @@ Model lower_to_model(const Graph& g, const ShapeCheck& check_shapes) {
       if (const Shape* s = shape_of(g, cur); s && s->size() >= 2 && elements(*s) != s->back())
         throw CompileError(where + ": input " + shape_str(*s) + " holds more than one row (batches are not supported)");
       const size_t C = size_t(p.transB ? w.dims[0] : w.dims[1]);
-      if (!p.bias.empty() && g.constant(p.bias).v.size() != C)
-        throw CompileError(where + ": bias must have " + std::to_string(C) + " values (no other broadcast supported)");
+      if (!p.bias.empty() && g.constant(p.bias).v.size() != C && g.constant(p.bias).v.size() != 1)
+        throw CompileError(where + ": bias must have " + std::to_string(C) + " values or one (no other broadcast supported)");
       pend.push_back(p);
       stage = p.bias.empty() ? Stage::AfterMatmul : Stage::AfterBias;
     } else if (op == "Add") {
@@ -876,7 +876,8 @@ Model lower_to_model(const Graph& g, const ShapeCheck& check_shapes) {
       Pending& p = pend.back();
       const Constant& w = g.constant(p.w);
       const size_t C = size_t(p.transB ? w.dims[0] : w.dims[1]);
-      if (g.constant(bname).v.size() != C) throw CompileError(where + ": bias must have " + std::to_string(C) + " values");
+      if (g.constant(bname).v.size() != C && g.constant(bname).v.size() != 1)
+        throw CompileError(where + ": bias must have " + std::to_string(C) + " values or one");
       p.bias = bname;
       p.beta = 1.0;
       stage = Stage::AfterBias;
@@ -929,7 +930,7 @@ Model lower_to_model(const Graph& g, const ShapeCheck& check_shapes) {
     if (!p.bias.empty()) {
       const auto& b = g.constant(p.bias).v;
       l.bias.resize(C);
-      for (size_t j = 0; j < C; ++j) l.bias[j] = p.beta * b[j];
+      for (size_t j = 0; j < C; ++j) l.bias[j] = p.beta * b[b.size() == 1 ? 0 : j];  // one value broadcasts
     }
   }
   m.check();
