@@ -250,9 +250,11 @@ bool per_sample(const onnx::GraphProto& g, const std::map<std::string, TensorDat
   return true;
 }
 
-// True if the graph is positively homogeneous of degree 1 in its data (f(s·x) = s·f(x), s > 0),
-// so a case can run with its data scaled into the Q format's range.
-bool homogeneous(const onnx::GraphProto& g, const std::map<std::string, TensorData>& consts) {
+// The degrees d of positive homogeneity of the graph outputs in the data (f(s·x) = s^d·f(x)
+// for s > 0), so a case can run with its data scaled into the Q format's range; false if some
+// output is not homogeneous (a bias, an activation other than Relu/LeakyRelu, ...).
+bool homogeneous(const onnx::GraphProto& g, const std::map<std::string, TensorData>& consts,
+                 std::map<std::string, int>& out_deg) {
   auto zero = [&](const std::string& name) {
     const TensorData* t = find_const(consts, name);
     if (!t) return false;
@@ -262,31 +264,52 @@ bool homogeneous(const onnx::GraphProto& g, const std::map<std::string, TensorDa
   };
   std::set<std::string> dep;
   const std::vector<bool> dn = data_nodes(g, consts, dep);
+  std::map<std::string, int> deg;
+  for (const auto& in : g.input())
+    if (dep.count(in.name())) deg[in.name()] = 1;
   for (int ni = 0; ni < g.node_size(); ++ni) {
     const auto& n = g.node(ni);
     if (!dn[size_t(ni)]) continue;
     const std::string& op = n.op_type();
-    auto c = [&](int i) { return n.input_size() > i && !n.input(i).empty() && !dep.count(n.input(i)); };
+    auto is_data = [&](int i) { return n.input_size() > i && !n.input(i).empty() && dep.count(n.input(i)); };
+    auto d = [&](int i) { auto it = deg.find(n.input(i)); return it == deg.end() ? -1 : it->second; };
+    int od = -1;
     if (op == "MatMul" || op == "Relu" || op == "LeakyRelu" || op == "MaxPool" || op == "AveragePool" ||
         op == "GlobalAveragePool" || op == "Flatten" || op == "Reshape" || op == "Squeeze" || op == "Unsqueeze" ||
-        op == "Transpose" || op == "Identity" || op == "Dropout")
-      continue;
-    if (op == "Gemm" || op == "Conv") {
-      if (n.input_size() > 2 && !n.input(2).empty() && !zero(n.input(2))) return false;
-      continue;
-    }
-    if (op == "Add" || op == "Sub" || op == "Concat") {
-      for (int i = 0; i < n.input_size(); ++i)
-        if (c(i) && !zero(n.input(i))) return false;
-      continue;
-    }
-    if (op == "Pad") {
+        op == "Transpose" || op == "Identity" || op == "Dropout") {
+      if (!is_data(0)) return false;
+      od = d(0);
+    } else if (op == "Gemm" || op == "Conv") {
+      if (!is_data(0) || (n.input_size() > 2 && !n.input(2).empty() && !zero(n.input(2)))) return false;
+      od = d(0);
+    } else if (op == "Add" || op == "Sub" || op == "Concat") {
+      for (int i = 0; i < n.input_size(); ++i) {
+        if (!is_data(i)) {
+          if (!zero(n.input(i))) return false;
+          continue;
+        }
+        if (od >= 0 && d(i) != od) return false;
+        od = d(i);
+      }
+    } else if (op == "Mul") {
+      od = 0;
+      for (int i = 0; i < 2 && i < n.input_size(); ++i)
+        if (is_data(i)) od += d(i);
+    } else if (op == "Pad") {
       for (const auto& a : n.attribute())
         if ((a.name() == "mode" && a.s() != "constant") || (a.name() == "value" && a.f() != 0)) return false;
-      if (n.input_size() > 2 && !n.input(2).empty() && !zero(n.input(2))) return false;
-      continue;
+      if (!is_data(0) || (n.input_size() > 2 && !n.input(2).empty() && !zero(n.input(2)))) return false;
+      od = d(0);
+    } else {
+      return false;
     }
-    return false;
+    if (od < 1) return false;
+    for (const auto& o : n.output()) deg[o] = od;
+  }
+  for (const auto& o : g.output()) {
+    auto it = deg.find(o.name());
+    if (it == deg.end()) return false;
+    out_deg[o.name()] = it->second;
   }
   return true;
 }
@@ -420,6 +443,17 @@ CaseResult run_case(const CaseInfo& c, const PlatformConfig& cfg, const Runner& 
     }
   }
 
+  // An input larger than all shared memory of the node cannot be placed: said here, before a
+  // compile that would only find out after placing it (seconds for the largest cases).
+  {
+    const Geometry geo = geometry_from_config(cfg);
+    const uint64_t mem = uint64_t(geo.tiles) * geo.shared_mem_words;
+    for (const auto& [name, d] : data)
+      if (d.v.size() / size_t(batch) > mem && pending.empty())
+        return skip(fmt::format("data input {} of {} values per sample exceeds the node's shared memory ({} tiles x {} words)",
+                                name, d.v.size() / size_t(batch), geo.tiles, geo.shared_mem_words));
+  }
+
   // Compile.
   std::string bytes;
   mp.SerializeToString(&bytes);
@@ -453,24 +487,38 @@ CaseResult run_case(const CaseInfo& c, const PlatformConfig& cfg, const Runner& 
   if (!em.ok) return skip("no error bound: " + em.error);
   bool host = false;
   for (const auto& [name, ob] : em.outputs) host = host || !ob.host_op.empty();
-  double s = 1.0;
   std::string note;
   const double fit = hi / 2;  // scaled values stay below half the range (room for partial sums)
   if (in_max > hi || (!host && out_max > hi)) {
-    if (host || !homogeneous(g, consts))
+    std::map<std::string, int> deg;
+    if (host || !homogeneous(g, consts, deg))
       return skip(fmt::format("test data up to {} (inputs) / {} (outputs) outside the Q{}.{} range [{}, {}]", fmt_g(in_max),
                               fmt_g(out_max), 15 - f, f, fmt_g(lo), fmt_g(hi)));
-    int k = 0;
-    while (k < 8 && std::max(in_max, out_max) * std::ldexp(1.0, -k) > fit) ++k;
-    s = std::ldexp(1.0, -k);
-    if (std::max(in_max, out_max) * s > fit)
+    // The smallest k with every input and every output (of degree d: scaled by 2^-k·d) below `fit`.
+    auto fits = [&](int k) {
+      if (in_max * std::ldexp(1.0, -k) > fit) return false;
+      for (int o = 0; o < g.output_size(); ++o) {
+        double m = 0;
+        for (double v : expected[size_t(o)].v) m = std::max(m, std::fabs(v));
+        if (m * std::ldexp(1.0, -k * deg[g.output(o).name()]) > fit) return false;
+      }
+      return true;
+    };
+    int k = 1;
+    while (k < 8 && !fits(k)) ++k;
+    if (!fits(k))
       return skip(fmt::format("test data up to {} do not fit Q{}.{} even scaled by 2^-8", fmt_g(std::max(in_max, out_max)),
                               15 - f, f));
     for (auto& [name, d] : data)
-      for (double& v : d.v) v *= s;
-    for (auto& e : expected)
-      for (double& v : e.v) v *= s;
-    note = fmt::format("; data scaled by 2^-{} (the graph is positively homogeneous)", k);
+      for (double& v : d.v) v = std::ldexp(v, -k);
+    int maxdeg = 1;
+    for (int o = 0; o < g.output_size(); ++o) {
+      const int dg = deg[g.output(o).name()];
+      maxdeg = std::max(maxdeg, dg);
+      for (double& v : expected[size_t(o)].v) v = std::ldexp(v, -k * dg);
+    }
+    note = maxdeg == 1 ? fmt::format("; data scaled by 2^-{} (the graph is positively homogeneous)", k)
+                       : fmt::format("; data scaled by 2^-{} (the graph is positively homogeneous, outputs of degree up to {})", k, maxdeg);
     em = error_model(mp, data, num);
     if (!em.ok) return skip("no error bound: " + em.error);
   }

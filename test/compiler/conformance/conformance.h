@@ -8,9 +8,11 @@
 //      Conv/Gemm weights and biases, MatMul's right operand, BatchNormalization statistics,
 //      shape/axes/pads operands, ...: parameter_slot()) become initializers holding their
 //      test values (the ModelProto is rewritten); the other graph inputs are data.
-//   2. Data inputs are quantised to the target's Q format (q(v) = rne(v·2^f)); a value
-//      outside its range skips the case (stated), as does a non-real data input or an
-//      expected output outside the range.
+//   2. A batch (leading dimension N > 1 of every data input, a graph treating it as
+//      independent samples) runs as N inferences. Data inputs are quantised to the target's
+//      Q format (q(v) = rne(v·2^f)); data or expected outputs outside its range skip the case
+//      (stated) unless the graph is positively homogeneous, f(s·x) = s^d·f(x): then both are
+//      scaled by powers of two. A non-real data input or output skips the case.
 //   3. compiler::compile_onnx: a CompileError makes the case *unsupported* (its message is
 //      the reason); any other exception is a failure.
 //   4. The runner executes the image with the quantised inputs; outputs are dequantised, a

@@ -218,3 +218,19 @@ TEST(OnnxConformanceHarness, ClassifiesOnTheInterpreter) {
   EXPECT_EQ(un.status, Status::Unsupported);
   EXPECT_NE(un.reason.find("transA"), std::string::npos) << un.reason;
 }
+
+// Every selected case on the test interpreter (written from the ISA spec, independently of
+// the node): none may fail, and at least the FC cases known to compile must pass. The node
+// runs the same cases as their own ctests.
+TEST(OnnxConformanceHarness, InterpreterRunsEverySelectedCase) {
+  const PlatformConfig cfg = conformance_config();
+  const Runner interp = interpreter_runner(cfg);
+  int passed = 0;
+  for (const auto& c : candidate_cases(default_data_root())) {
+    const CaseResult r = run_case(c, cfg, interp);
+    EXPECT_NE(r.status, Status::Failed) << c.id << ": " << r.reason;
+    passed += r.status == Status::Passed;
+  }
+  std::printf("%d selected cases pass on the interpreter\n", passed);
+  EXPECT_GE(passed, 12);  // the Gemm/MatMul cases of the FC path (docs/onnx-conformance.md)
+}
