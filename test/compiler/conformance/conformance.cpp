@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -11,8 +12,11 @@
 
 #include "common/bounded_read.h"
 #include "compiler/compiler.h"
+#include "compiler/graph.h"
+#include "compiler/passes.h"
 #include "compiler/model.h"
 #include "error_model.h"
+#include "graph_reference.h"
 #include "interp.h"
 #include "tensor_file.h"
 
@@ -542,16 +546,59 @@ CaseResult run_case(const CaseInfo& c, const PlatformConfig& cfg, const Runner& 
     res.reason = "compiled (not run)" + note;
     return res;
   }
+  // The CPU reference of the quantised semantics (test/compiler/graph_reference.h) on the graph
+  // as the compiler prepares it: the kernel's words must equal its words exactly.
+  std::optional<compiler::graph::Graph> refg;
+  std::string ref_note;
+  try {
+    refg = compiler::graph::import_onnx(bytes, c.id);
+    compiler::graph::prepare(*refg);
+  } catch (const std::exception& e) {
+    refg.reset();
+    ref_note = std::string("; no CPU reference (") + e.what() + ")";
+  }
+  compiler_test::RefParams rp;
+  rp.xbar_size = cfg.xbar.size;
+  rp.frac_bits = f;
+  rp.lut_bits = cfg.numerics.lut_bits;
   std::map<std::string, std::vector<int16_t>> outw;
+  size_t ref_words = 0;
+  std::string ref_mismatch;  // the first word that differs from the CPU reference
   for (int64_t b = 0; b < batch; ++b) {
     Words in1, out1;
     for (const auto& [name, w] : words) {
       const size_t per = w.size() / size_t(batch);
       in1[name].assign(w.begin() + long(size_t(b) * per), w.begin() + long(size_t(b + 1) * per));
     }
-    if (!run(comp.image, in1, out1, err)) return failed(batch > 1 ? fmt::format("sample {}: {}", b, err) : err);
+    const std::string smp = batch > 1 ? fmt::format("sample {}: ", b) : "";
+    if (!run(comp.image, in1, out1, err)) return failed(smp + err);
+    if (refg) {
+      compiler_test::QTensors ref;
+      try {
+        ref = compiler_test::reference_graph(*refg, rp, in1);
+      } catch (const std::exception& e) {
+        refg.reset();
+        ref_note = std::string("; no CPU reference (") + e.what() + ")";
+      }
+      for (const auto& [name, want] : ref) {
+        auto it = out1.find(name);
+        if (it == out1.end()) continue;  // reported below
+        if (it->second.size() != want.size()) {
+          if (ref_mismatch.empty())
+            ref_mismatch = fmt::format("{}output {} has {} words, the CPU reference {}", smp, name, it->second.size(), want.size());
+          continue;
+        }
+        for (size_t i = 0; i < want.size() && ref_mismatch.empty(); ++i)
+          if (it->second[i] != want[i])
+            ref_mismatch = fmt::format("{}output {}[{}] is {} (raw), the CPU reference of the quantised semantics {}", smp,
+                                       name, i, it->second[i], want[i]);
+        ref_words += want.size();
+      }
+    }
     for (auto& [name, w] : out1) outw[name].insert(outw[name].end(), w.begin(), w.end());
   }
+  if (refg && ref_mismatch.empty()) note += fmt::format("; bit-exact with the CPU reference ({} words)", ref_words);
+  note += ref_note;
 
   // Compare.
   const double slack_rel = 1e-6;  // the expected outputs are float32 results
@@ -592,13 +639,14 @@ CaseResult run_case(const CaseInfo& c, const PlatformConfig& cfg, const Runner& 
   }
   const std::string figures = fmt::format("max error {} within tolerance {} (worst {:.2f} of it)", fmt_g(res.max_err),
                                           fmt_g(res.tol), res.worst_ratio);
-  if (res.worst_ratio <= 1.0) {
+  if (res.worst_ratio <= 1.0 && ref_mismatch.empty()) {
     res.status = Status::Passed;
     res.reason = figures + note;
     return res;
   }
-  const std::string msg =
-      fmt::format("{}: error {} exceeds tolerance {}{}", worst, fmt_g(res.max_err), fmt_g(res.tol), note);
+  if (res.worst_ratio <= 1.0) return failed(ref_mismatch + " (" + figures + ")" + note);
+  const std::string msg = fmt::format("{}: error {} exceeds tolerance {}{}{}", worst, fmt_g(res.max_err), fmt_g(res.tol), note,
+                                      ref_mismatch.empty() ? "" : "; " + ref_mismatch);
   if (em.max_range >= hi)
     return skip(msg + fmt::format("; values may saturate the Q{}.{} range (bound {} at {})", 15 - f, f,
                                   fmt_g(em.max_range), em.max_range_at));

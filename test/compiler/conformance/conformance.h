@@ -17,7 +17,9 @@
 //      the reason); any other exception is a failure.
 //   4. The runner executes the image with the quantised inputs; outputs are dequantised, a
 //      Softmax/LogSoftmax the compiler left to the host is applied on the host, and every
-//      element must be within the tolerance of error_model.h.
+//      element must be within the tolerance of error_model.h; the raw words must also equal
+//      those of the CPU reference of the quantised semantics (test/compiler/graph_reference.h)
+//      on the prepared graph.
 #pragma once
 
 #include <functional>

@@ -188,8 +188,9 @@ TEST(OnnxConformanceData, Installed) {
   EXPECT_GT(candidate_cases(default_data_root()).size(), 50u);
 }
 
-// The harness passes a correct run, fails a run whose output is off by more than the bound,
-// and reports a refused model as unsupported with the compiler's message.
+// The harness passes a correct run, fails a run whose output is off by more than the bound or
+// by one LSB from the CPU reference, and reports a refused model as unsupported with the
+// compiler's message.
 TEST(OnnxConformanceHarness, ClassifiesOnTheInterpreter) {
   const auto all = list_cases(default_data_root());
   const CaseInfo* gemm = find_case(all, "node/test_gemm_default_no_bias");
@@ -213,6 +214,18 @@ TEST(OnnxConformanceHarness, ClassifiesOnTheInterpreter) {
   const CaseResult bad = run_case(*gemm, cfg, off);
   EXPECT_EQ(bad.status, Status::Failed) << bad.reason;
   EXPECT_NE(bad.reason.find("exceeds tolerance"), std::string::npos) << bad.reason;
+
+  // One LSB off: within the ONNX tolerance, but not the word the quantised semantics define.
+  calls = 0;
+  const Runner lsb = [&](const isa::KernelImage& img, const Words& in, Words& out, std::string& err) {
+    if (!interp(img, in, out, err)) return false;
+    if (calls++ == 0) out.begin()->second.front() += 1;
+    return true;
+  };
+  const CaseResult near = run_case(*gemm, cfg, lsb);
+  EXPECT_EQ(near.status, Status::Failed) << near.reason;
+  EXPECT_NE(near.reason.find("CPU reference"), std::string::npos) << near.reason;
+  EXPECT_LE(near.worst_ratio, 1.0) << near.reason;
 
   const CaseResult un = run_case(*transa, cfg, interp);
   EXPECT_EQ(un.status, Status::Unsupported);

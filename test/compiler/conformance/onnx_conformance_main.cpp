@@ -66,7 +66,9 @@ void write_table(const std::string& path, const std::vector<Row>& rows, const st
        "test/compiler/conformance/selection.h) are also ctests, `Onnx/OnnxConformanceNode.Node/<case>`, on the "
        "node: passed is a passing test, failed a failing one, unsupported and skipped a skipped one with the "
        "reason.\n\n"
-    << "Status: **passed** (within tolerance), **failed** (outside it, or the run failed), **unsupported** "
+    << "Status: **passed** (within tolerance of ONNX's outputs and bit-exact with the CPU reference of the "
+       "quantised semantics, test/compiler/graph_reference.h), **failed** (outside the tolerance, a word off the "
+       "reference, or the run failed), **unsupported** "
        "(the compiler refused the model; the reason is its message), **skipped** (the case cannot be run in "
        "Q3.12 or has no error bound; the reason says why).\n\n";
   o << "## Summary\n\n"
