@@ -768,9 +768,15 @@ std::string attr_text(const Attr& a) {
 }  // namespace
 
 bool is_fully_connected_chain(const Graph& g) {
-  for (const Node& n : g.nodes)
+  // One data input and at least one Gemm/MatMul: a lone activation, an Add of two graph inputs
+  // or a layout-only graph is no layer chain (the graph back end takes those).
+  if (g.inputs.size() != 1) return false;
+  bool layer = false;
+  for (const Node& n : g.nodes) {
     if (!mlp_rules().count(n.op)) return false;
-  return true;
+    layer = layer || n.op == "Gemm" || n.op == "MatMul";
+  }
+  return layer;
 }
 
 void check_supported(const Graph& g) {
