@@ -134,7 +134,7 @@ class CnnGenerator {
 
   const Net& n_;
   const Target& t_;
-  const CompileOptions& opt_;
+  const CompileOptions opt_;  // a copy: the sizing runs pass a temporary
   Geometry g_;
   Emitter e_;
   unsigned X_;
