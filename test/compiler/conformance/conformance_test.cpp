@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include <onnx/onnx_pb.h>
 
@@ -246,4 +249,100 @@ TEST(OnnxConformanceHarness, InterpreterRunsEverySelectedCase) {
   }
   std::printf("%d selected cases pass on the interpreter\n", passed);
   EXPECT_GE(passed, 12);  // the Gemm/MatMul cases of the FC path (docs/onnx-conformance.md)
+}
+
+namespace {
+
+onnx::TensorProto float_tensor(const std::string& name, const std::vector<int64_t>& dims, const std::vector<double>& v) {
+  onnx::TensorProto t;
+  t.set_name(name);
+  t.set_data_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : dims) t.add_dims(d);
+  for (double x : v) t.add_float_data(float(x));
+  return t;
+}
+
+void add_input(onnx::GraphProto* g, const std::string& name, const std::vector<int64_t>& dims) {
+  auto* vi = g->add_input();
+  vi->set_name(name);
+  auto* tt = vi->mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : dims) tt->mutable_shape()->add_dim()->set_dim_value(d);
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr) << path;
+  std::fwrite(bytes.data(), 1, bytes.size(), f);
+  std::fclose(f);
+}
+
+// A case directory in ONNX's layout: x[1,4] -> Gemm(W, b) -> op (Softmax / LogSoftmax, axis 1),
+// with W and b given as graph inputs (parameters the harness must bind) and the expected
+// output computed here in double, independently of the harness.
+CaseInfo make_softmax_case(const std::string& op, double perturb) {
+  const std::string dir = ::testing::TempDir() + "conformance_" + op + (perturb != 0 ? "_off" : "");
+  std::filesystem::create_directories(dir + "/test_data_set_0");
+  const std::vector<double> x = {0.5, -1.0, 0.25, 2.0};
+  const std::vector<double> W = {0.5, -0.25, 1.0, 0.75, 0.1, -0.5, -0.3, 0.2, 0.6, 0.05, -0.4, 0.9};  // [4][3]
+  const std::vector<double> b = {0.1, -0.2, 0.3};
+  std::vector<double> z(3), y(3);
+  for (int j = 0; j < 3; ++j) {
+    z[j] = double(float(b[j]));
+    for (int i = 0; i < 4; ++i) z[j] += double(float(x[i])) * double(float(W[i * 3 + j]));
+  }
+  const double m = std::max({z[0], z[1], z[2]});
+  const double s = std::exp(z[0] - m) + std::exp(z[1] - m) + std::exp(z[2] - m);
+  for (int j = 0; j < 3; ++j) y[j] = op == "Softmax" ? std::exp(z[j] - m) / s : z[j] - m - std::log(s);
+  y[1] += perturb;
+
+  onnx::ModelProto mp;
+  mp.set_ir_version(7);
+  mp.add_opset_import()->set_version(13);
+  auto* g = mp.mutable_graph();
+  g->set_name("softmax_case");
+  add_input(g, "x", {1, 4});
+  add_input(g, "W", {4, 3});
+  add_input(g, "b", {3});
+  auto* n1 = g->add_node();
+  n1->set_op_type("Gemm");
+  n1->add_input("x");
+  n1->add_input("W");
+  n1->add_input("b");
+  n1->add_output("z");
+  auto* n2 = g->add_node();
+  n2->set_op_type(op);
+  n2->add_input("z");
+  n2->add_output("y");
+  auto* ax = n2->add_attribute();
+  ax->set_name("axis");
+  ax->set_type(onnx::AttributeProto::INT);
+  ax->set_i(1);
+  g->add_output()->set_name("y");
+  std::string bytes;
+  mp.SerializeToString(&bytes);
+  write_file(dir + "/model.onnx", bytes);
+  write_file(dir + "/test_data_set_0/input_0.pb", serialized(float_tensor("x", {1, 4}, x)));
+  write_file(dir + "/test_data_set_0/input_1.pb", serialized(float_tensor("W", {4, 3}, W)));
+  write_file(dir + "/test_data_set_0/input_2.pb", serialized(float_tensor("b", {3}, b)));
+  write_file(dir + "/test_data_set_0/output_0.pb", serialized(float_tensor("y", {1, 3}, y)));
+  return {"synthetic/" + op, dir};
+}
+
+}  // namespace
+
+// Parameters given as graph inputs are bound; the Softmax / LogSoftmax the compiler leaves to
+// the host is applied to the kernel's logits and judged with the propagated tolerance.
+TEST(OnnxConformanceHarness, HostSoftmaxAndParameterBinding) {
+  const PlatformConfig cfg = conformance_config();
+  const Runner interp = interpreter_runner(cfg);
+  for (const std::string op : {"Softmax", "LogSoftmax"}) {
+    const CaseResult r = run_case(make_softmax_case(op, 0.0), cfg, interp);
+    EXPECT_EQ(r.status, Status::Passed) << op << ": " << r.reason;
+    EXPECT_EQ(r.ops, (std::vector<std::string>{"Gemm", op}));
+    EXPECT_LT(r.tol, 0.01) << op;
+    EXPECT_NE(r.reason.find("bit-exact with the CPU reference (3 words)"), std::string::npos) << r.reason;  // the logits
+    const CaseResult bad = run_case(make_softmax_case(op, 0.02), cfg, interp);
+    EXPECT_EQ(bad.status, Status::Failed) << op << ": " << bad.reason;
+  }
 }
