@@ -20,6 +20,7 @@ PACKAGES=(
   gdb-multiarch
   python3 python3-numpy python3-matplotlib
   libonnx-dev libprotobuf-dev
+  libonnx-testdata   # ONNX's operator tests: the conformance ctests (test/compiler/conformance)
   clang libfuzzer-14-dev   # the `fuzz` preset (scripts/fuzz.sh)
   slurm-wlm munge   # `pumavp sweep --executor slurm` and its test (scripts/slurm_local.sh)
   ccache   # optional for developers: CMAKE_CXX_COMPILER_LAUNCHER=ccache (see docs/architecture.md)

@@ -15,11 +15,11 @@ cmake --build --preset default -j2
 ctest --test-dir build --output-on-failure -j2 --timeout 600
 
 # The pure-C++ libraries (ISA, kernel image, numerics, config, the GDB
-# packet layer, the model compiler and its graph reference) and the fabric contracts again under ASan/UBSan: their robustness tests feed
+# packet layer, the model compiler, its graph reference and the ONNX conformance harness) and the fabric contracts again under ASan/UBSan: their robustness tests feed
 # them mutated and truncated input.
 if [ "${PUMAVP_SKIP_SANITIZE:-0}" != 1 ]; then
   cmake --preset debug
-  sanitized_targets=$(cmake --build build-debug --target help | sed -n 's/^\(test_\(common\|isa\|xbar\|fabric\|firmware_gdb\|compiler\|graph_reference\)\): .*/\1/p' | sort -u)
+  sanitized_targets=$(cmake --build build-debug --target help | sed -n 's/^\(test_\(common\|isa\|xbar\|fabric\|firmware_gdb\|compiler\|graph_reference\|onnx_conformance\)\): .*/\1/p' | sort -u)
   if [ -n "$sanitized_targets" ]; then
     # shellcheck disable=SC2086
     cmake --build build-debug -j2 --target $sanitized_targets

@@ -738,7 +738,7 @@ struct OpRule {
 
 const std::map<std::string, OpRule>& mlp_rules() {
   static const std::map<std::string, OpRule> r = {
-      {"Gemm", {{"alpha", "beta", "transA", "transB"}}},
+      {"Gemm", {{"alpha", "beta", "transA", "transB", "broadcast"}}},  // broadcast: opset <= 6
       {"MatMul", {{}}},
       {"Add", {{}}},
       {"Relu", {{}}},
@@ -768,9 +768,15 @@ std::string attr_text(const Attr& a) {
 }  // namespace
 
 bool is_fully_connected_chain(const Graph& g) {
-  for (const Node& n : g.nodes)
+  // One data input and at least one Gemm/MatMul: a lone activation, an Add of two graph inputs
+  // or a layout-only graph is no layer chain (the graph back end takes those).
+  if (g.inputs.size() != 1) return false;
+  bool layer = false;
+  for (const Node& n : g.nodes) {
     if (!mlp_rules().count(n.op)) return false;
-  return true;
+    layer = layer || n.op == "Gemm" || n.op == "MatMul";
+  }
+  return layer;
 }
 
 void check_supported(const Graph& g) {
@@ -865,8 +871,8 @@ Model lower_to_model(const Graph& g, const ShapeCheck& check_shapes) {
       if (const Shape* s = shape_of(g, cur); s && s->size() >= 2 && elements(*s) != s->back())
         throw CompileError(where + ": input " + shape_str(*s) + " holds more than one row (batches are not supported)");
       const size_t C = size_t(p.transB ? w.dims[0] : w.dims[1]);
-      if (!p.bias.empty() && g.constant(p.bias).v.size() != C)
-        throw CompileError(where + ": bias must have " + std::to_string(C) + " values (no other broadcast supported)");
+      if (!p.bias.empty() && g.constant(p.bias).v.size() != C && g.constant(p.bias).v.size() != 1)
+        throw CompileError(where + ": bias must have " + std::to_string(C) + " values or one (no other broadcast supported)");
       pend.push_back(p);
       stage = p.bias.empty() ? Stage::AfterMatmul : Stage::AfterBias;
     } else if (op == "Add") {
@@ -876,7 +882,8 @@ Model lower_to_model(const Graph& g, const ShapeCheck& check_shapes) {
       Pending& p = pend.back();
       const Constant& w = g.constant(p.w);
       const size_t C = size_t(p.transB ? w.dims[0] : w.dims[1]);
-      if (g.constant(bname).v.size() != C) throw CompileError(where + ": bias must have " + std::to_string(C) + " values");
+      if (g.constant(bname).v.size() != C && g.constant(bname).v.size() != 1)
+        throw CompileError(where + ": bias must have " + std::to_string(C) + " values or one");
       p.bias = bname;
       p.beta = 1.0;
       stage = Stage::AfterBias;
@@ -929,7 +936,7 @@ Model lower_to_model(const Graph& g, const ShapeCheck& check_shapes) {
     if (!p.bias.empty()) {
       const auto& b = g.constant(p.bias).v;
       l.bias.resize(C);
-      for (size_t j = 0; j < C; ++j) l.bias[j] = p.beta * b[j];
+      for (size_t j = 0; j < C; ++j) l.bias[j] = p.beta * b[b.size() == 1 ? 0 : j];  // one value broadcasts
     }
   }
   m.check();

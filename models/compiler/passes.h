@@ -30,8 +30,9 @@ size_t canonicalize(Graph& g);
 // Returns a note for each Softmax it left to the host (empty: none).
 std::vector<std::string> host_softmax(Graph& g);
 void check_supported(const Graph& g);
-// True when every operator is one the MLP back end takes (check_supported would pass the
-// operator names): the graph goes to lower_to_model, otherwise to the graph back end.
+// True when the graph has one data input, at least one Gemm/MatMul and only operators the MLP
+// back end takes (check_supported would pass the operator names): the graph goes to
+// lower_to_model, otherwise to the graph back end.
 bool is_fully_connected_chain(const Graph& g);
 // `check_shapes` (optional) sees the layer shapes before any weight is copied (compiler::
 // check_fits: a model too big is refused from its shapes alone).
