@@ -15,6 +15,9 @@
 #include "compiler/compiler.h"
 #include "node/node.h"
 #include "cnn_build.h"
+#include "compiler/graph.h"
+#include "compiler/passes.h"
+#include "graph_reference.h"
 #include "interp.h"
 #include "reference.h"
 #include "test_util.h"
@@ -127,8 +130,7 @@ TEST(CompilerOnNode, LayerWiderThanOneTile) {
 }
 
 // Convolutional networks through the graph back end on the SystemC node, bit for bit against
-// the functional interpreter's run of the same image (the interpreter itself is checked
-// against the CPU reference in test_compiler).
+// the functional interpreter's run of the same image and the CPU reference of the graph.
 namespace {
 
 void check_cnn(const CnnSpec& sp, const PlatformConfig& cfg, uint64_t seed) {
@@ -146,6 +148,13 @@ void check_cnn(const CnnSpec& sp, const PlatformConfig& cfg, uint64_t seed) {
   ASSERT_TRUE(ir.ok) << ir.error;
   const NodeRun r = run_image(c, cfg, x);
   ASSERT_EQ(r.out, ir.outputs.begin()->second);
+  graph::Graph g = graph::import_onnx(bytes, "cnn.onnx");
+  graph::prepare(g);
+  RefParams rp;
+  rp.xbar_size = cfg.xbar.size;
+  rp.frac_bits = cfg.numerics.frac_bits;
+  rp.lut_bits = cfg.numerics.lut_bits;
+  ASSERT_EQ(r.out, reference_graph(g, rp, {{"x", x}}).begin()->second);
   std::printf("cnn: %zu outputs bit-exact on the node, %u crossbars, %llu accelerator cycles\n", r.out.size(),
               c.crossbars_used, static_cast<unsigned long long>(r.cycles));
 }
@@ -173,7 +182,9 @@ TEST(CompilerOnNode, BlockedCnnWithCopiesOnSmallCrossbars) {
   check_cnn(sp, config("small.yaml", {"xbar.size=32", "node.tiles=16", "core.imem_words=256", "tile.fifo_depth=1"}), 92);
 }
 
-TEST(CompilerOnNode, DISABLED_CifarVggOnPumaNode) {
+// A CIFAR-sized VGG-style network (32x32x3, six convolutions, 0.3 M weights) on the
+// dissertation's node: copies over 30 tiles.
+TEST(CompilerOnNode, CifarVggOnPumaNode) {
   CnnSpec sp;
   sp.c = 3, sp.h = 32, sp.w = 32;
   sp.layers = {{L::Conv, 32, 3, 1, 1},  {L::Relu}, {L::Conv, 32, 3, 1, 1},  {L::Relu}, {L::MaxPool, 0, 2, 2},
