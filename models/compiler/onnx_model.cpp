@@ -1,5 +1,7 @@
 // ONNX front end: the file is imported into the graph IR (compiler/graph.h) and lowered by the
 // passes of compiler/passes.h to the Model the back end maps.
+#include <optional>
+
 #include "common/bounded_read.h"
 #include "compiler/cnn.h"
 #include "compiler/compiler.h"
@@ -47,14 +49,37 @@ Compiled compile_onnx(const std::string& bytes, const std::string& name, const T
 
 Compiled compile_prepared(const graph::Graph& g, std::vector<std::string> notes, const Target& t, const CompileOptions& opt) {
   if (graph::is_fully_connected_chain(g)) {
-    // The MLP back end (chains of any size, layers split over tiles).
-    graph::check_supported(g);
-    Model m = graph::lower_to_model(g, [&](const Model& shapes) { check_fits(shapes, t); });
-    m.notes = notes;
-    Compiled c = compile(m, t, opt);
-    c.notes = std::move(notes);
-    c.warnings = quantisation_warnings(m, c, t.geometry.frac_bits);
-    return c;
+    // The MLP back end (chains of any size, layers split over tiles) when its lowering takes
+    // the graph; any other arrangement of these operators goes to the graph back end.
+    std::optional<Model> m;
+    std::string mlp_error;
+    try {
+      graph::check_supported(g);
+      m = graph::lower_to_model(g, [&](const Model& shapes) { check_fits(shapes, t); });
+    } catch (const CompileError& e) {
+      if (std::string(e.what()).find("does not fit") != std::string::npos) throw;
+      mlp_error = e.what();
+    }
+    if (!m) {
+      // When neither back end takes it, the MLP back end's reason is the one to report.
+      net::Net n;
+      try {
+        n = net::lower_to_net(g);
+      } catch (const CompileError&) {
+        throw CompileError(mlp_error);
+      }
+      n.notes = notes;
+      Compiled c = compile_net(n, t, opt);
+      c.notes = std::move(notes);
+      return c;
+    }
+    {
+      m->notes = notes;
+      Compiled c = compile(*m, t, opt);
+      c.notes = std::move(notes);
+      c.warnings = quantisation_warnings(*m, c, t.geometry.frac_bits);
+      return c;
+    }
   }
   net::Net n = net::lower_to_net(g);
   n.notes = notes;

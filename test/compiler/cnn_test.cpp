@@ -227,4 +227,38 @@ TEST(CnnBackend, RandomNetworksBitExact) {
   EXPECT_GE(ran, 30);
 }
 
+
+// Flatten, then an activation, then Gemm: the Gemm still sees the map (the Conv partition of a
+// kernel covering it; the semantics section), and the reference agrees.
+TEST(CnnBackend, ActivationBetweenFlattenAndGemm) {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.add_opset_import()->set_version(13);
+  onnx::GraphProto& g = *m.mutable_graph();
+  uint64_t st = 77;
+  std::vector<double> w(size_t(5) * 3 * 6 * 6), b(5);
+  for (auto& v : w) v = cnn_uniform(st, 0.3);
+  for (auto& v : b) v = cnn_uniform(st, 0.2);
+  add_init(g, "W", {5, 108}, w);
+  add_init(g, "B", {5}, b);
+  add_node(g, "Flatten", "flat", {"x"}, "f");
+  add_node(g, "Sigmoid", "sig", {"f"}, "s");
+  set_int_attr(add_node(g, "Gemm", "fc", {"s", "W", "B"}, "y"), "transB", 1);
+  set_io_shape(g, "x", {1, 3, 6, 6}, "y");
+  const std::string bytes = serialize(m);
+  const PlatformConfig cfg = cnn_config();
+  const Target t = target_from_config(cfg);
+  const Compiled c = compile_onnx(bytes, "fsg.onnx", t);
+  const std::vector<int16_t> x = random_words(108, 9, 2.0);
+  const InterpResult ir = interpret(c.image, geometry_from_config(cfg), {{"x", x}}, {});
+  ASSERT_TRUE(ir.ok) << ir.error;
+  graph::Graph gr = graph::import_onnx(bytes, "fsg.onnx");
+  graph::prepare(gr);
+  RefParams rp;
+  rp.xbar_size = 32;
+  EXPECT_EQ(ir.outputs.at("y"), reference_graph(gr, rp, {{"x", x}}).at("y"));
+  // 3 channels of 36 pixels: G = 0 whole channels per 32-row block, so kernel-row blocks
+  ASSERT_FALSE(c.blocks.empty());
+}
+
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <stdexcept>
 #include <type_traits>
 
@@ -271,12 +272,19 @@ class Eval {
   }
 
   // The C×H×W map whose flattening the input `t` of a Gemm/MatMul is: back through Flatten /
-  // Reshape producers to the nearest tensor of rank 3 or 4 with N = 1.
+  // Reshape producers (and elementwise operators applied to the flattened values: activations,
+  // Add/Sub/Mul, following their computed operand) to the nearest tensor of rank 3 or 4, N = 1.
   bool map_of(std::string t, int64_t& C, int64_t& H, int64_t& W) const {
+    static const std::set<std::string> kElementwise = {"Relu", "Sigmoid", "Tanh", "LeakyRelu", "Add", "Sub", "Mul"};
     for (;;) {
       const long pi = g_.producer(t);
       if (pi < 0) return false;
       const Node& p = g_.nodes[size_t(pi)];
+      if (kElementwise.count(p.op)) {
+        const bool first_const = g_.is_constant(p.inputs.at(0));
+        t = p.inputs.at(first_const && p.inputs.size() > 1 ? 1 : 0);
+        continue;
+      }
       if (p.op != "Flatten" && p.op != "Reshape") return false;
       t = p.inputs.at(0);
       const Shape s = shape(t);
