@@ -127,7 +127,8 @@ class Lowering {
     if (r.padded()) fail(n, "reads a Pad output; a Pad folds only into a Conv, MaxPool or AveragePool");
   }
   // Spatial window attributes of Conv/MaxPool/AveragePool into op (pads adding a folded Pad).
-  void window(const Node& n, Op& op, const Tensor& x, const Ref& r, unsigned kh, unsigned kw);
+  // one_d: the attributes have one spatial entry (N x C x L), the map is C x 1 x L.
+  void window(const Node& n, Op& op, const Tensor& x, const Ref& r, unsigned kh, unsigned kw, bool one_d = false);
   void conv(const Node& n);
   void gemm(const Node& n);
   void pool(const Node& n);
@@ -160,12 +161,20 @@ bool Lowering::can_fuse(const Node& n, const Ref& r) const {
   return true;
 }
 
-void Lowering::window(const Node& n, Op& op, const Tensor& x, const Ref& r, unsigned kh, unsigned kw) {
+void Lowering::window(const Node& n, Op& op, const Tensor& x, const Ref& r, unsigned kh, unsigned kw, bool one_d) {
   op.kh = kh;
   op.kw = kw;
-  const auto strides = n.attr_ints("strides", {1, 1});
-  const auto dil = n.attr_ints("dilations", {1, 1});
-  auto pads = n.attr_ints("pads", {0, 0, 0, 0});
+  auto strides = n.attr_ints("strides", one_d ? std::vector<int64_t>{1} : std::vector<int64_t>{1, 1});
+  auto dil = n.attr_ints("dilations", one_d ? std::vector<int64_t>{1} : std::vector<int64_t>{1, 1});
+  auto pads = n.attr_ints("pads", one_d ? std::vector<int64_t>{0, 0} : std::vector<int64_t>{0, 0, 0, 0});
+  if (one_d) {
+    if (strides.size() != 1) unsupported_attr(n, "strides");
+    if (dil.size() != 1) unsupported_attr(n, "dilations");
+    if (pads.size() != 2) unsupported_attr(n, "pads");
+    strides = {1, strides[0]};
+    dil = {1, dil[0]};
+    pads = {0, pads[0], 0, pads[1]};
+  }
   if (strides.size() != 2) unsupported_attr(n, "strides", "2-D windows only");
   if (dil.size() != 2) unsupported_attr(n, "dilations", "2-D windows only");
   if (pads.size() != 4) unsupported_attr(n, "pads", "2-D windows only");
@@ -210,11 +219,16 @@ void Lowering::conv(const Node& n) {
   const Tensor& x = T(r);
   if (n.inputs.size() < 2 || !g_.is_constant(n.inputs[1])) fail(n, "the weight must be a constant initializer");
   const Constant& W = g_.constant(n.inputs[1]);
-  if (W.dims.size() != 4) fail(n, "only 2-D convolutions are supported (weight " + graph::shape_str(W.dims) + ")");
+  if (W.dims.size() != 4 && W.dims.size() != 3)
+    fail(n, "only 1-D and 2-D convolutions are supported (weight " + graph::shape_str(W.dims) + ")");
   if (n.attr_int("group", 1) != 1) unsupported_attr(n, "group", "grouped and depthwise convolutions are not implemented");
-  const unsigned cout = unsigned(W.dims[0]), cin = unsigned(W.dims[1]), kh = unsigned(W.dims[2]), kw = unsigned(W.dims[3]);
+  const bool one_d = W.dims.size() == 3;
+  if (one_d && x.h != 1) fail(n, "a 1-D convolution needs an N x C x L input");
+  const unsigned cout = unsigned(W.dims[0]), cin = unsigned(W.dims[1]), kh = one_d ? 1 : unsigned(W.dims[2]),
+                 kw = unsigned(W.dims[one_d ? 2 : 3]);
   if (cin != x.c) fail(n, fmt::format("the weight has {} input channels, the input {}", cin, x.c));
-  if (auto ks = n.attr_ints("kernel_shape", {int64_t(kh), int64_t(kw)}); ks.size() != 2 || ks[0] != kh || ks[1] != kw)
+  if (auto ks = n.attr_ints("kernel_shape", one_d ? std::vector<int64_t>{int64_t(kw)} : std::vector<int64_t>{int64_t(kh), int64_t(kw)});
+      ks != (one_d ? std::vector<int64_t>{int64_t(kw)} : std::vector<int64_t>{int64_t(kh), int64_t(kw)}))
     unsupported_attr(n, "kernel_shape", "differs from the weight's shape");
   Op op;
   op.kind = Kind::Conv;
@@ -223,7 +237,7 @@ void Lowering::conv(const Node& n) {
   op.in = {r.t};
   op.cin = cin;
   op.cout = cout;
-  window(n, op, x, r, kh, kw);
+  window(n, op, x, r, kh, kw, one_d);
   op.w = W.v;
   if (n.inputs.size() >= 3 && !n.inputs[2].empty()) {
     if (!g_.is_constant(n.inputs[2])) fail(n, "the bias must be a constant initializer");
@@ -485,11 +499,15 @@ Net Lowering::run() {
     nt.layout = Layout::CHW;
     if (s.size() == 4 && s[0] == 1) {
       nt.c = unsigned(s[1]), nt.h = unsigned(s[2]), nt.w = unsigned(s[3]);
+    } else if (s.size() == 3 && s[0] == 1) {
+      nt.c = unsigned(s[1]), nt.w = unsigned(s[2]);  // N x C x L: a C x 1 x L map (1-D windows)
+    } else if (s.size() == 3) {
+      nt.c = unsigned(s[0]), nt.h = unsigned(s[1]), nt.w = unsigned(s[2]);  // elementwise use only
     } else if (graph::elements(s) >= 1 && (s.size() == 1 || (s.size() == 2 && s[0] == 1))) {
       nt.c = unsigned(graph::elements(s));
     } else {
       throw CompileError(g_.error_prefix() + ": graph input '" + in + "' has shape " + graph::shape_str(s) +
-                         " (supported: [1, C, H, W], [1, N] or [N])");
+                         " (supported: [1, C, H, W], [1, C, L], [A, B, C], [1, N] or [N])");
     }
     if (nt.words() == 0 || nt.words() > (1u << 24))
       throw CompileError(g_.error_prefix() + ": graph input '" + in + "' has an unsupported size");
