@@ -770,34 +770,13 @@ void CnnGenerator::build_image(Compiled& out) {
     max_tile = std::max(max_tile, key.first);
     if (key.second != isa::kTileUnit) max_core = std::max(max_core, key.second);
   }
-  img.header.tiles = uint16_t(max_tile + 1);
-  img.header.cores_per_tile = uint8_t(max_core + 1);
-  img.header.num_mvmu = uint8_t(g_.num_mvmu);
-  img.header.xbar_size = uint16_t(X_);
-  img.header.bits_per_cell = uint8_t(g_.bits_per_cell);
-  img.header.slices = uint8_t(g_.slices);
-  img.header.frac_bits = uint8_t(g_.frac_bits);
-  img.header.panther = false;
-  for (unsigned ti : n_.inputs) {
-    isa::Tensor t;
-    t.name = n_.tensors[ti].name;
-    t.tile = 0;
-    t.addr = region_.at(ti);
-    t.len = uint32_t(n_.tensors[ti].words());
-    t.dir = isa::TensorDir::In;
-    t.count = uint8_t(input_count_.at(ti));
-    img.tensors.push_back(t);
-  }
-  for (unsigned ti : n_.outputs) {
-    isa::Tensor t;
-    t.name = n_.tensors[ti].name;
-    t.tile = uint16_t(region_tile_.at(ti));
-    t.addr = region_.at(ti);
-    t.len = uint32_t(n_.tensors[ti].words());
-    t.dir = isa::TensorDir::Out;
-    t.count = 0;
-    img.tensors.push_back(t);
-  }
+  img.header = Emitter::image_header(g_, max_tile + 1, max_core + 1);
+  for (unsigned ti : n_.inputs)
+    img.tensors.push_back(Emitter::tensor(n_.tensors[ti].name, 0, region_.at(ti), uint32_t(n_.tensors[ti].words()),
+                                          isa::TensorDir::In, input_count_.at(ti)));
+  for (unsigned ti : n_.outputs)
+    img.tensors.push_back(Emitter::tensor(n_.tensors[ti].name, region_tile_.at(ti), region_.at(ti),
+                                          uint32_t(n_.tensors[ti].words()), isa::TensorDir::Out, 0));
   img.xbars = xbars_;
   img.data = data_;
   e_.build_programs(img);

@@ -186,6 +186,31 @@ void Emitter::halt_all() {
   }
 }
 
+isa::ImageHeader Emitter::image_header(const Geometry& g, unsigned tiles, unsigned cores) {
+  isa::ImageHeader h;
+  h.tiles = uint16_t(tiles);
+  h.cores_per_tile = uint8_t(cores);
+  h.num_mvmu = uint8_t(g.num_mvmu);
+  h.xbar_size = uint16_t(g.xbar_size);
+  h.bits_per_cell = uint8_t(g.bits_per_cell);
+  h.slices = uint8_t(g.slices);
+  h.frac_bits = uint8_t(g.frac_bits);
+  h.panther = false;
+  return h;
+}
+
+isa::Tensor Emitter::tensor(const std::string& name, unsigned tile, uint32_t addr, uint32_t len, isa::TensorDir dir,
+                            unsigned count) {
+  isa::Tensor t;
+  t.name = name;
+  t.tile = uint16_t(tile);
+  t.addr = addr;
+  t.len = len;
+  t.dir = dir;
+  t.count = uint8_t(count);
+  return t;
+}
+
 void Emitter::build_programs(isa::KernelImage& img) const {
   for (auto& [key, u] : units_) {
     isa::Program p;

@@ -82,6 +82,10 @@ class Emitter {
 
   // A halt at the end of every unit's program.
   void halt_all();
+  // The image header for this geometry with `tiles` tiles of `cores` cores (a PUMA image).
+  static isa::ImageHeader image_header(const Geometry& g, unsigned tiles, unsigned cores);
+  static isa::Tensor tensor(const std::string& name, unsigned tile, uint32_t addr, uint32_t len, isa::TensorDir dir,
+                            unsigned count);
   // The unit programs into img.programs; throws when one exceeds its instruction memory.
   void build_programs(isa::KernelImage& img) const;
   // The unit programs as .pasm text (".core t c" / ".tile t" sections, comments aligned).
