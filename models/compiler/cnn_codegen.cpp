@@ -805,6 +805,11 @@ std::string CnnGenerator::build_report(const Compiled& out) const {
                      p.reps.front().tile == p.reps.back().tile ? "" : "s",
                      p.reps.front().tile == p.reps.back().tile ? fmt::format("{}", p.reps.front().tile)
                                                                : fmt::format("{}-{}", p.reps.front().tile, p.reps.back().tile));
+    std::map<unsigned, std::vector<unsigned>> cores;  // tile -> cores of the op's copies
+    for (const Replica& r : p.reps) cores[r.tile].insert(cores[r.tile].end(), r.cores.begin(), r.cores.end());
+    std::string where;
+    for (const auto& [tile, cs] : cores)
+      where += fmt::format("{}t{}c{}-{}", where.empty() ? "" : " ", tile, cs.front(), cs.back());
     if (op.kind == Kind::Conv) {
       s += fmt::format(", {} row x {} column blocks = {} crossbars per copy\n", p.rb.blocks.size(), p.ncb,
                        p.rb.blocks.size() * p.ncb);
@@ -816,6 +821,7 @@ std::string CnnGenerator::build_report(const Compiled& out) const {
     } else {
       s += "\n";
     }
+    s += "     cores: " + where + "\n";
   }
   const auto [max_core, max_tile] = e_.largest_programs();
   s += fmt::format("\ncrossbars: {} used of {} ({:.1f}%), {} tiles used; weight cells used in the used crossbars: {:.1f}%\n",
