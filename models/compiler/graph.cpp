@@ -7,6 +7,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <onnx/onnx_pb.h>
 
 namespace pumavp::compiler::graph {
@@ -286,6 +287,18 @@ Graph import_onnx(const std::string& bytes, const std::string& file) {
   }
   if (gr.outputs.empty()) throw CompileError(file + ": the graph has no output");
   return gr;
+}
+
+std::string attr_text(const Attr& a) {
+  switch (a.kind) {
+    case Attr::Kind::Int: return std::to_string(a.i);
+    case Attr::Kind::Float: return fmt::format("{}", a.f);
+    case Attr::Kind::Ints: return "[" + fmt::format("{}", fmt::join(a.ints, ",")) + "]";
+    case Attr::Kind::Floats: return "[" + fmt::format("{}", fmt::join(a.floats, ",")) + "]";
+    case Attr::Kind::String: return a.s;
+    case Attr::Kind::Tensor: return "<tensor>";
+  }
+  return "?";
 }
 
 }  // namespace pumavp::compiler::graph

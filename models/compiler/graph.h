@@ -52,6 +52,9 @@ struct Attr {
   Constant t;
 };
 
+// An attribute's value as diagnostics print it ("3", "[1,2]", "<tensor>").
+std::string attr_text(const Attr& a);
+
 struct Node {
   std::string name;    // the file's name, or "#<index>"
   std::string op;      // ONNX op_type ("Conv", "Gemm", ...)

@@ -61,17 +61,6 @@ RowBlocking row_blocks(unsigned cin, unsigned kh, unsigned kw, unsigned X) {
 
 namespace {
 
-std::string attr_text(const graph::Attr& a) {
-  switch (a.kind) {
-    case graph::Attr::Kind::Int: return std::to_string(a.i);
-    case graph::Attr::Kind::Float: return fmt::format("{}", a.f);
-    case graph::Attr::Kind::Ints: return "[" + fmt::format("{}", fmt::join(a.ints, ",")) + "]";
-    case graph::Attr::Kind::Floats: return "[" + fmt::format("{}", fmt::join(a.floats, ",")) + "]";
-    case graph::Attr::Kind::String: return a.s;
-    case graph::Attr::Kind::Tensor: return "<tensor>";
-  }
-  return "?";
-}
 
 // A graph tensor as the back end sees it: a Net tensor, possibly flattened (the consumer sees
 // a vector of c·h·w values in ONNX order) or padded (a zero Pad still to fold).
@@ -97,7 +86,7 @@ class Lowering {
   [[noreturn]] void unsupported_attr(const Node& n, const std::string& key, const std::string& why = "") const {
     const graph::Attr* a = n.attr(key);
     throw CompileError(fmt::format("{}: unsupported attribute {}={} of operator {} at node {}{}", g_.error_prefix(), key,
-                                   a ? attr_text(*a) : "?", n.op, n.name, why.empty() ? "" : " (" + why + ")"));
+                                   a ? graph::attr_text(*a) : "?", n.op, n.name, why.empty() ? "" : " (" + why + ")"));
   }
   void allow_attrs(const Node& n, const std::set<std::string>& keys) const {
     for (const auto& [k, a] : n.attrs)

@@ -753,17 +753,6 @@ const std::map<std::string, OpRule>& mlp_rules() {
   return r;
 }
 
-std::string attr_text(const Attr& a) {
-  switch (a.kind) {
-    case Attr::Kind::Int: return std::to_string(a.i);
-    case Attr::Kind::Float: return fmt::format("{}", a.f);
-    case Attr::Kind::Ints: return "[" + fmt::format("{}", fmt::join(a.ints, ",")) + "]";
-    case Attr::Kind::Floats: return "[" + fmt::format("{}", fmt::join(a.floats, ",")) + "]";
-    case Attr::Kind::String: return a.s;
-    case Attr::Kind::Tensor: return "<tensor>";
-  }
-  return "?";
-}
 
 }  // namespace
 

@@ -78,10 +78,7 @@ Ran compile_and_run(const CnnSpec& sp, const PlatformConfig& cfg, uint64_t seed,
   r.out = ir.outputs.begin()->second;
   graph::Graph g = graph::import_onnx(bytes, "cnn.onnx");
   graph::prepare(g);
-  RefParams rp;
-  rp.xbar_size = cfg.xbar.size;
-  rp.frac_bits = cfg.numerics.frac_bits;
-  rp.lut_bits = cfg.numerics.lut_bits;
+  const RefParams rp = ref_params(cfg);
   r.ref = reference_graph(g, rp, {{"x", x}}).begin()->second;
   EXPECT_EQ(r.out, r.ref) << "the kernel differs from the CPU reference of the quantised graph";
   std::vector<double> xf(x.size());

@@ -29,10 +29,7 @@ void run_and_compare(const Model& m, const PlatformConfig& cfg, int n_inputs = 2
   Geometry plat = geometry_from_config(cfg);
   isa::LoadError le = isa::validate_for_platform(c.image, plat);
   ASSERT_FALSE(le) << le.message;
-  RefParams rp;
-  rp.xbar_size = cfg.xbar.size;
-  rp.frac_bits = cfg.numerics.frac_bits;
-  rp.lut_bits = cfg.numerics.lut_bits;
+  const RefParams rp = ref_params(cfg);
   for (int k = 0; k < n_inputs; ++k) {
     std::vector<int16_t> x = random_input(m.input_size, 100 + k);
     std::vector<int16_t> want = reference_forward(m, rp, x);

@@ -69,10 +69,7 @@ NodeRun run_on_node(const Model& m, const PlatformConfig& cfg, const std::vector
 }
 
 void check_model(const Model& m, const PlatformConfig& cfg, uint64_t input_seed) {
-  RefParams rp;
-  rp.xbar_size = cfg.xbar.size;
-  rp.frac_bits = cfg.numerics.frac_bits;
-  rp.lut_bits = cfg.numerics.lut_bits;
+  const RefParams rp = ref_params(cfg);
   const std::vector<int16_t> x = random_input(m.input_size, input_seed);
   const std::vector<int16_t> want = reference_forward(m, rp, x);
   const NodeRun r = run_on_node(m, cfg, x);
@@ -150,10 +147,7 @@ void check_cnn(const CnnSpec& sp, const PlatformConfig& cfg, uint64_t seed) {
   ASSERT_EQ(r.out, ir.outputs.begin()->second);
   graph::Graph g = graph::import_onnx(bytes, "cnn.onnx");
   graph::prepare(g);
-  RefParams rp;
-  rp.xbar_size = cfg.xbar.size;
-  rp.frac_bits = cfg.numerics.frac_bits;
-  rp.lut_bits = cfg.numerics.lut_bits;
+  const RefParams rp = ref_params(cfg);
   ASSERT_EQ(r.out, reference_graph(g, rp, {{"x", x}}).begin()->second);
   std::printf("cnn: %zu outputs bit-exact on the node, %u crossbars, %llu accelerator cycles\n", r.out.size(),
               c.crossbars_used, static_cast<unsigned long long>(r.cycles));

@@ -9,6 +9,7 @@
 #include "common/config.h"
 #include "compiler/compiler.h"
 #include "compiler/model.h"
+#include "reference.h"
 
 namespace pumavp::compiler_test {
 
@@ -68,6 +69,15 @@ inline std::vector<int16_t> random_input(unsigned n, uint64_t seed, double range
 
 inline PlatformConfig small_config(const std::vector<std::string>& sets = {}) {
   return load_config(std::string(PUMAVP_SOURCE_DIR) + "/configs/small.yaml", sets);
+}
+
+// The reference's numerics parameters of a platform configuration.
+inline RefParams ref_params(const PlatformConfig& cfg) {
+  RefParams rp;
+  rp.xbar_size = cfg.xbar.size;
+  rp.frac_bits = cfg.numerics.frac_bits;
+  rp.lut_bits = cfg.numerics.lut_bits;
+  return rp;
 }
 
 }  // namespace pumavp::compiler_test
